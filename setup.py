@@ -17,8 +17,8 @@ setup(
     ext_modules=[
         Extension(
             "gostd._core",
-            sources=[f"{CORE_DIR}/module.c"],
-            depends=[f"{CORE_DIR}/core.h"],
+            sources=[f"{CORE_DIR}/{name}.c" for name in ("module", "reclaim", "atomic", "map")],
+            depends=[f"{CORE_DIR}/core.h", f"{CORE_DIR}/reclaim.h"],
             include_dirs=[CORE_DIR],
             extra_compile_args=extra_compile_args,
         )

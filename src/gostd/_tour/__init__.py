@@ -14,6 +14,10 @@ import traceback
 
 # (title, module) in the article's order of reading.
 SECTIONS: list[tuple[str, str]] = [
+    ("Plain map vs concurrent map", "syncmap"),
+    ("sync/atomic", "atomic"),
+    ("Data races and three remedies", "races"),
+    ("net/rpc", "rpc"),
 ]
 
 

@@ -1,0 +1,280 @@
+"""The client: Go's ``rpc.Client`` over any :class:`ClientCodec`.
+
+Invariants (as in Go's client.go): ``seq`` numbers start at 0 and grow by
+one per attempted call; a call is in ``_pending`` from just before its
+request is written until its reply header is read (or the connection
+fails, or its own timeout removes it); every call completes exactly once,
+so ``Call.done`` receives it exactly once (dropped if the channel is full,
+like Go).  One reader thread per client reads replies in arrival order.
+"""
+
+from __future__ import annotations
+
+import threading
+from _thread import allocate_lock as _allocate_lock
+from typing import Any
+
+from ._codec import ClientCodec, Request, Response
+from ._errors import CallTimeout, ErrShutdown, RPCError, ServerError
+from ._pool import start_thread
+
+__all__ = ["Call", "Client"]
+
+
+_chan_mod: Any = None
+
+
+def _chan() -> Any:
+    global _chan_mod
+    if _chan_mod is None:
+        from ... import _chan as mod
+
+        _chan_mod = mod
+    return _chan_mod
+
+
+def _chan_capacity(ch: Any) -> int | None:
+    cap = getattr(ch, "cap", None)
+    if cap is None:
+        return None
+    return int(cap() if callable(cap) else cap)
+
+
+class Call:
+    """An RPC in progress or completed (Go's ``rpc.Call``).
+
+    ``service_method``, ``args``: what was asked; ``reply``: the decoded
+    reply once done; ``error``: ``None`` or the exception the call failed
+    with (:class:`ServerError`, :class:`ErrShutdown`, ...); ``done``: the
+    :class:`gostd.Chan` that receives this call when it completes.
+    """
+
+    __slots__ = ("service_method", "args", "reply", "reply_type", "error", "done", "_gate",
+                 "_finished", "_seq")
+
+    def __init__(self, service_method: str, args: Any, reply_type: Any, done: Any) -> None:
+        self.service_method = service_method
+        self.args = args
+        self.reply_type = reply_type
+        self.reply: Any = None
+        self.error: BaseException | None = None
+        self.done = done
+        # _gate is held until the call completes; waiters pass through it
+        # (acquire, then release for the next waiter).
+        self._gate = _allocate_lock()
+        self._gate.acquire()
+        self._finished = False
+        self._seq = -1
+
+    def _complete(self) -> None:
+        self._finished = True
+        self._gate.release()
+        done = self.done
+        if done is not None:
+            # Go's non-blocking send: dropped when the channel is full.  A
+            # closed channel would panic Go's reader goroutine; here the
+            # completion is dropped instead, so the other calls still finish.
+            try:
+                _chan().select((done.send, self), default=True)
+            except Exception:
+                pass
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the call completes; False if ``timeout`` passed first."""
+        if self._finished:
+            return True
+        if self._gate.acquire(True, -1 if timeout is None else max(timeout, 0)):
+            self._gate.release()
+            return True
+        return False
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Wait for completion and return the reply, or raise the call's error.
+
+        Raises :class:`TimeoutError` if ``timeout`` passes first (the call
+        itself goes on).
+        """
+        if not self.wait(timeout):
+            raise TimeoutError(f"rpc: {self.service_method} still in progress")
+        if self.error is not None:
+            raise self.error
+        return self.reply
+
+    def __repr__(self) -> str:
+        state = "done" if self._finished else "pending"
+        return f"<Call {self.service_method} {state} error={self.error!r}>"
+
+
+class Client:
+    """A client of one connection; safe for use from many threads.
+
+    ``call`` and ``go`` may be used concurrently; replies are matched to
+    calls by sequence number.  ``close`` (or leaving the ``with`` block)
+    closes the connection; pending and later calls fail with
+    :class:`ErrShutdown`.
+    """
+
+    def __init__(self, codec: ClientCodec | Any) -> None:
+        """``codec`` is a :class:`ClientCodec`; a connection (a socket or a
+        read/write/close object) gets the gob codec, as Go's ``NewClient``."""
+        if not hasattr(codec, "write_request"):
+            from ._gobcodec import GobClientCodec
+
+            codec = GobClientCodec(codec)
+        self._codec = codec
+        self._req_lock = threading.Lock()   # serialises sends; held before _lock
+        self._request = Request()
+        self._lock = threading.Lock()       # guards the fields below
+        self._seq = 0
+        self._pending: dict[int, Call] = {}
+        self._closing = False   # the user called close
+        self._shutdown = False  # the reader stopped: no more replies will come
+        self._reader = start_thread(self._input, name="rpc-client-reader")
+
+    # -- sending ----------------------------------------------------------
+
+    def _send(self, call: Call) -> None:
+        with self._req_lock:
+            with self._lock:
+                if self._shutdown or self._closing:
+                    call.error = ErrShutdown()
+                    call._complete()
+                    return
+                seq = self._seq
+                self._seq += 1
+                self._pending[seq] = call
+                call._seq = seq
+            request = self._request
+            request.seq = seq
+            request.service_method = call.service_method
+            try:
+                self._codec.write_request(request, call.args)
+            except Exception as exc:
+                with self._lock:
+                    call = self._pending.pop(seq, None)  # type: ignore[assignment]
+                if call is not None:
+                    call.error = exc
+                    call._complete()
+
+    # -- receiving --------------------------------------------------------
+
+    def _input(self) -> None:
+        codec = self._codec
+        err: BaseException | None = None
+        while err is None:
+            try:
+                response: Response = codec.read_response_header()
+            except BaseException as exc:
+                err = exc
+                break
+            with self._lock:
+                call = self._pending.pop(response.seq, None)
+            if call is None:
+                # Unknown or timed-out call: drop its body.
+                try:
+                    codec.read_response_body(discard=True)
+                except Exception as exc:
+                    err = RPCError("reading error body: " + str(exc))
+            elif response.error:
+                call.error = ServerError(response.error)
+                try:
+                    codec.read_response_body(discard=True)
+                except Exception as exc:
+                    err = RPCError("reading error body: " + str(exc))
+                call._complete()
+            else:
+                try:
+                    call.reply = codec.read_response_body(call.reply_type)
+                except Exception as exc:
+                    call.error = RPCError("reading body " + str(exc))
+                call._complete()
+        # Fail every pending call with the error that stopped the reader.
+        with self._req_lock:
+            with self._lock:
+                self._shutdown = True
+                closing = self._closing
+                if isinstance(err, EOFError):
+                    err = ErrShutdown() if closing else RPCError("unexpected EOF")
+                elif closing:
+                    err = ErrShutdown()
+                elif not isinstance(err, (RPCError, OSError)):
+                    # A codec's decode error: keep Go's text, in the rpc hierarchy.
+                    wrapped = RPCError(str(err))
+                    wrapped.__cause__ = err
+                    err = wrapped
+                pending = list(self._pending.values())
+                self._pending.clear()
+        for call in pending:
+            call.error = err
+            call._complete()
+
+    # -- public API -------------------------------------------------------
+
+    def go(self, service_method: str, args: Any, reply_type: Any = None,
+           done: Any = None) -> Call:
+        """Start a call and return its :class:`Call` at once.
+
+        ``done`` is the channel that receives the call when it completes;
+        ``None`` makes a new one with room for 10 (Go's default).  An
+        unbuffered ``done`` raises :class:`gostd.Panic` (``rpc: done channel
+        is unbuffered``), as Go panics; anything but a :class:`gostd.Chan`
+        raises ``TypeError``.  Errors of the call itself are not raised here
+        but reported in ``Call.error`` once it is done.
+        """
+        if done is None:
+            done = _chan().Chan(10)
+        elif not isinstance(done, _chan().Chan):
+            raise TypeError(f"rpc: done must be a gostd.Chan, not {type(done).__name__}")
+        elif _chan_capacity(done) == 0:
+            from ..._panic import Panic
+
+            raise Panic("rpc: done channel is unbuffered")
+        call = Call(service_method, args, reply_type, done)
+        self._send(call)
+        return call
+
+    def call(self, service_method: str, args: Any, reply_type: Any = None,
+             timeout: float | None = None) -> Any:
+        """Call ``service_method`` with ``args`` and return the reply.
+
+        The reply is decoded as ``reply_type`` when given, else as plain
+        values.  Raises :class:`ServerError` with the server's text,
+        :class:`ErrShutdown` when the client is closed or the connection
+        ended, :class:`RPCError` for decode failures, the ``OSError`` of a
+        failed write, or :class:`CallTimeout` when ``timeout`` seconds pass
+        first (only this call fails; its late reply is discarded).
+        """
+        call = Call(service_method, args, reply_type, None)
+        self._send(call)
+        if not call.wait(timeout):
+            with self._lock:
+                abandoned = self._pending.get(call._seq) is call
+                if abandoned:
+                    del self._pending[call._seq]
+            if abandoned:
+                raise CallTimeout(f"rpc: call {service_method} timed out after {timeout}s")
+            call.wait()
+        if call.error is not None:
+            raise call.error
+        return call.reply
+
+    def close(self) -> None:
+        """Close the connection.  Pending calls fail with :class:`ErrShutdown`;
+        a second ``close`` raises :class:`ErrShutdown`, as Go returns it."""
+        with self._lock:
+            if self._closing:
+                raise ErrShutdown()
+            self._closing = True
+        self._codec.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            if self._closing:
+                return
+        try:
+            self.close()
+        except ErrShutdown:
+            pass

@@ -1,0 +1,149 @@
+"""Services: finding the methods of a receiver by Go's rule.
+
+Go exports a method when it is exported, takes an argument and a reply
+pointer, and returns ``error``.  The Python equivalent: a public attribute
+whose name starts with an upper-case letter, callable with exactly one
+positional argument, returning the reply and raising to report an error.
+The argument's annotation is the type the body is decoded as and the return
+annotation the type the reply is encoded as (both optional).
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+import typing
+from typing import Any, Callable
+
+from ._errors import RegistrationError
+from ._types import go_type_name, is_struct
+
+__all__ = ["Method", "Service", "new_service"]
+
+
+class Method:
+    """One callable method of a service, with its call counter."""
+
+    __slots__ = ("name", "func", "arg_type", "reply_type", "_calls", "_lock")
+
+    def __init__(self, name: str, func: Callable[[Any], Any], arg_type: Any,
+                 reply_type: Any) -> None:
+        self.name = name
+        self.func = func
+        self.arg_type = arg_type
+        self.reply_type = reply_type
+        self._calls = 0
+        self._lock = threading.Lock()
+
+    def count_call(self) -> None:
+        with self._lock:
+            self._calls += 1
+
+    @property
+    def num_calls(self) -> int:
+        """How many times the method has been called (Go's ``NumCalls``)."""
+        with self._lock:
+            return self._calls
+
+    def go_signature(self) -> str:
+        """``Name(*main.Args, *int) error``, as Go's debug page prints it."""
+        arg = go_type_name(self.arg_type)
+        if is_struct(self.arg_type):
+            arg = "*" + arg
+        return f"{self.name}({arg}, *{go_type_name(self.reply_type)}) error"
+
+
+class Service:
+    """A registered receiver: its name and its methods by name."""
+
+    __slots__ = ("name", "rcvr", "methods")
+
+    def __init__(self, name: str, rcvr: Any, methods: dict[str, Method]) -> None:
+        self.name = name
+        self.rcvr = rcvr
+        self.methods = methods
+
+
+def _is_exported(name: str) -> bool:
+    return bool(name) and name[0].isupper()
+
+
+def _one_positional(func: Callable[..., Any]) -> bool:
+    """True when ``func`` can be called with exactly one positional argument."""
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return False
+    required = 0
+    positional = 0
+    for p in sig.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            positional += 1
+            if p.default is p.empty:
+                required += 1
+        elif p.kind is p.VAR_POSITIONAL:
+            return False
+        elif p.kind is p.KEYWORD_ONLY and p.default is p.empty:
+            return False
+    return positional >= 1 and required == 1
+
+
+def _hints(func: Callable[..., Any]) -> tuple[Any, Any]:
+    """(argument annotation, return annotation); ``None`` where absent."""
+    try:
+        hints = typing.get_type_hints(func, include_extras=True)
+    except Exception:  # unresolvable forward references: fall back to raw annotations
+        hints = dict(getattr(func, "__annotations__", {}) or {})
+    sig = inspect.signature(func)
+    first = next(iter(sig.parameters.values()))
+    arg = hints.get(first.name)
+    ret = hints.get("return")
+    return (None if arg is inspect.Parameter.empty else arg,
+            None if ret is type(None) else ret)
+
+
+def suitable_methods(rcvr: Any) -> dict[str, Method]:
+    """The methods of ``rcvr`` that Go's rule exports, by name."""
+    methods: dict[str, Method] = {}
+    for name in dir(rcvr):
+        if not _is_exported(name):
+            continue
+        try:
+            func = getattr(rcvr, name)
+        except Exception:
+            continue
+        if isinstance(func, type) or not callable(func) or not _one_positional(func):
+            continue
+        arg_type, reply_type = _hints(func)
+        methods[name] = Method(name, func, arg_type, reply_type)
+    return methods
+
+
+def new_service(rcvr: Any, name: str | None) -> Service:
+    """Build the service for ``rcvr``, named ``name`` or after its type.
+
+    Raises :class:`RegistrationError` with Go's texts: no name, a type name
+    that is not exported (only when named after the type), or no suitable
+    methods (with Go's hint when ``rcvr`` is a class whose instances would
+    have had some).
+    """
+    use_name = name is not None
+    typ = rcvr if isinstance(rcvr, type) else type(rcvr)
+    sname = name if use_name else getattr(typ, "__name__", "")
+    if not sname:
+        raise RegistrationError(f"rpc.Register: no service name for type {go_type_name(typ)}")
+    if not use_name and not _is_exported(sname):
+        raise RegistrationError(f"rpc.Register: type {sname} is not exported")
+    methods = {} if isinstance(rcvr, type) else suitable_methods(rcvr)
+    if not methods:
+        hint = ""
+        if isinstance(rcvr, type):
+            try:
+                instance_methods = suitable_methods(rcvr.__new__(rcvr))
+            except Exception:
+                instance_methods = {}
+            if instance_methods:
+                hint = " (hint: pass a pointer to value of that type)"
+        raise RegistrationError(
+            f"rpc.Register: type {sname} has no exported methods of suitable type{hint}")
+    return Service(sname, rcvr, methods)

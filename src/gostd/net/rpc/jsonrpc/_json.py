@@ -1,0 +1,396 @@
+"""Go's ``encoding/json`` rules for the values that cross JSON-RPC.
+
+Encoding (``marshal``) writes what Go writes: compact, ``<``, ``>``, ``&``,
+U+2028 and U+2029 escaped, other non-ASCII raw, ``bytes`` as base64,
+floats in Go's shortest form (``1e-7``, ``1e+21``, ``100000000000000000000``),
+dict keys sorted, dataclass fields in declaration order under their Go
+names (only exported, i.e. upper-case, fields; a ``json`` entry in a
+field's metadata acts as Go's struct tag: ``"name,omitempty"`` or ``"-"``).
+
+Decoding (``unmarshal``) follows Go's matching: object keys match struct
+fields exactly first, then case-insensitively; unknown keys are ignored;
+``null`` leaves the zero value; type mismatches raise :class:`UnmarshalError`
+with Go's text (``json: cannot unmarshal string into Go struct field
+Args.A of type int``).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import math
+import typing
+from decimal import Decimal
+from typing import Any
+
+from .._types import go_type_name, strip_annotations
+
+__all__ = ["MarshalError", "UnmarshalError", "marshal", "unmarshal", "zero_value"]
+
+
+class MarshalError(ValueError):
+    """A value Go's encoding/json cannot encode (``json: unsupported value: NaN``)."""
+
+
+class UnmarshalError(ValueError):
+    """A JSON value that does not fit the destination type, with Go's text."""
+
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+            "<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+            "\u2028": "\\u2028", "\u2029": "\\u2029"}
+for _c in range(0x20):
+    _ESCAPES.setdefault(chr(_c), f"\\u{_c:04x}")
+_NEEDS_ESCAPE = frozenset(_ESCAPES)
+
+
+def _quote(s: str) -> str:
+    if not _NEEDS_ESCAPE.intersection(s) and s.isprintable() and _no_surrogates(s):
+        return '"' + s + '"'
+    out = []
+    for ch in s:
+        esc = _ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif "\ud800" <= ch <= "\udfff":
+            out.append("\ufffd")  # Go replaces invalid UTF-8 with U+FFFD
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _no_surrogates(s: str) -> bool:
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def format_float(f: float) -> str:
+    """Go's encoding/json float text: shortest round-trip digits, plain
+    decimal for 1e-6 <= |f| < 1e21, else exponent form (``1e-7``, ``1e+21``)."""
+    if math.isnan(f) or math.isinf(f):
+        raise MarshalError(f"json: unsupported value: {_go_float_name(f)}")
+    if f == 0:
+        return "-0" if math.copysign(1.0, f) < 0 else "0"
+    sign, digit_tuple, exp = Decimal(repr(f)).as_tuple()
+    digits = "".join(map(str, digit_tuple)).rstrip("0")
+    exp += len(digit_tuple) - len(digits)
+    point = len(digits) + exp  # decimal point position relative to the digits
+    neg = "-" if sign else ""
+    if 1e-6 <= abs(f) < 1e21:
+        if exp >= 0:
+            return neg + digits + "0" * exp
+        if point > 0:
+            return neg + digits[:point] + "." + digits[point:]
+        return neg + "0." + "0" * (-point) + digits
+    e = point - 1
+    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    return f"{neg}{mant}e{'-' if e < 0 else '+'}{abs(e)}"
+
+
+def _go_float_name(f: float) -> str:
+    return "NaN" if math.isnan(f) else ("+Inf" if f > 0 else "-Inf")
+
+
+def _field_specs(cls: type) -> list[tuple[str, str, bool]]:
+    """(attribute, JSON name, omitempty) of the fields Go would encode."""
+    specs = _FIELD_CACHE.get(cls)
+    if specs is None:
+        specs = []
+        for f in dataclasses.fields(cls):
+            tag = f.metadata.get("json") if f.metadata else None
+            name, omitempty = f.name, False
+            if tag is not None:
+                if tag == "-":
+                    continue
+                tname, _, opts = tag.partition(",")
+                name = tname or f.name
+                omitempty = "omitempty" in opts.split(",")
+            elif not f.name[:1].isupper():
+                continue  # unexported in Go: never encoded
+            specs.append((f.name, name, omitempty))
+        _FIELD_CACHE[cls] = specs
+    return specs
+
+
+_FIELD_CACHE: dict[type, list[tuple[str, str, bool]]] = {}
+
+
+def _is_empty(v: Any) -> bool:
+    return v is None or v is False or (isinstance(v, (int, float)) and v == 0) or \
+        (isinstance(v, (str, bytes, list, tuple, dict)) and len(v) == 0)
+
+
+def _encode(v: Any, out: list[str], depth: int = 0) -> None:
+    if depth > 1000:
+        raise MarshalError("json: unsupported value: encountered a cycle or too deep nesting")
+    if v is None:
+        out.append("null")
+    elif v is True:
+        out.append("true")
+    elif v is False:
+        out.append("false")
+    elif isinstance(v, int):
+        out.append(str(int(v)))
+    elif isinstance(v, float):
+        text = getattr(v, "text", None)  # a number echoed as received (GoFloat)
+        out.append(text if isinstance(text, str) else format_float(v))
+    elif isinstance(v, str):
+        out.append(_quote(v))
+    elif isinstance(v, (bytes, bytearray, memoryview)):
+        out.append('"' + base64.b64encode(bytes(v)).decode("ascii") + '"')
+    elif isinstance(v, RawMessage):
+        out.append(v.text)
+    elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+        out.append("{")
+        first = True
+        for attr, name, omitempty in _field_specs(type(v)):
+            fv = getattr(v, attr)
+            if omitempty and _is_empty(fv):
+                continue
+            if not first:
+                out.append(",")
+            first = False
+            out.append(_quote(name))
+            out.append(":")
+            _encode(fv, out, depth + 1)
+        out.append("}")
+    elif isinstance(v, dict):
+        items = []
+        for k, val in v.items():
+            if isinstance(k, str):
+                ks = k
+            elif isinstance(k, int) and not isinstance(k, bool):
+                ks = str(k)
+            else:
+                raise MarshalError(f"json: unsupported type: map[{go_type_name(type(k))}]...")
+            items.append((ks, val))
+        items.sort(key=lambda kv: kv[0])
+        out.append("{")
+        for i, (ks, val) in enumerate(items):
+            if i:
+                out.append(",")
+            out.append(_quote(ks))
+            out.append(":")
+            _encode(val, out, depth + 1)
+        out.append("}")
+    elif isinstance(v, (list, tuple)):
+        out.append("[")
+        for i, item in enumerate(v):
+            if i:
+                out.append(",")
+            _encode(item, out, depth + 1)
+        out.append("]")
+    else:
+        raise MarshalError(f"json: unsupported type: {go_type_name(type(v))}")
+
+
+def marshal(v: Any) -> str:
+    """``v`` as Go's ``json.Marshal`` would write it (no trailing newline)."""
+    out: list[str] = []
+    _encode(v, out)
+    return "".join(out)
+
+
+class RawMessage:
+    """Already-encoded JSON, written verbatim (Go's ``json.RawMessage``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"RawMessage({self.text!r})"
+
+
+def _json_kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return "null"
+
+
+def zero_value(tp: Any) -> Any:
+    """Go's zero value for a Python annotation (``None`` where Go has nil)."""
+    tp = strip_annotations(tp)
+    if tp is None or tp is Any:
+        return None
+    if tp is bool:
+        return False
+    if tp is float:
+        return 0.0
+    if tp is str:
+        return ""
+    if tp is bytes:
+        return b""
+    if isinstance(tp, type) and issubclass(tp, int):
+        return 0
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _new_struct(tp)
+    supertype = getattr(tp, "__supertype__", None)
+    if supertype is not None:
+        return zero_value(supertype)
+    return None
+
+
+def _new_struct(tp: type) -> Any:
+    try:
+        return tp()
+    except TypeError:  # fields without defaults: fill them with zero values
+        hints = _hints(tp)
+        kwargs = {f.name: zero_value(hints.get(f.name)) for f in dataclasses.fields(tp) if f.init}
+        return tp(**kwargs)
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(tp: type) -> dict[str, Any]:
+    h = _HINTS.get(tp)
+    if h is None:
+        try:
+            h = typing.get_type_hints(tp)
+        except Exception:
+            h = {f.name: f.type for f in dataclasses.fields(tp)}
+        _HINTS[tp] = h
+    return h
+
+
+class _Ctx:
+    """Where a decode is: Go's error text names the struct field being filled."""
+
+    __slots__ = ("struct", "field")
+
+    def __init__(self) -> None:
+        self.struct = ""
+        self.field = ""
+
+
+def _mismatch(v: Any, tp: Any, ctx: _Ctx, what: str | None = None) -> UnmarshalError:
+    kind = what or _json_kind(v)
+    tname = go_type_name(tp)
+    if ctx.field:
+        return UnmarshalError(f"json: cannot unmarshal {kind} into Go struct field "
+                              f"{ctx.struct}.{ctx.field} of type {tname}")
+    return UnmarshalError(f"json: cannot unmarshal {kind} into Go value of type {tname}")
+
+
+def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
+    tp = strip_annotations(tp)
+    if tp is None or tp is Any or tp is object:
+        return v
+    if v is None:
+        return zero_value(tp)
+    supertype = getattr(tp, "__supertype__", None)
+    if supertype is not None:
+        return _decode(v, supertype, ctx)
+    origin = typing.get_origin(tp)
+    if tp is bool:
+        if not isinstance(v, bool):
+            raise _mismatch(v, tp, ctx)
+        return v
+    if tp is float:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise _mismatch(v, tp, ctx)
+        return float(v)
+    if isinstance(tp, type) and issubclass(tp, int):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise _mismatch(v, tp, ctx)
+        if isinstance(v, float):
+            if not v.is_integer():
+                raise _mismatch(v, tp, ctx, f"number {_number_text(v)}")
+            v = int(v)
+        return v if tp is int else tp(v)
+    if tp is str:
+        if not isinstance(v, str):
+            raise _mismatch(v, tp, ctx)
+        return v
+    if tp in (bytes, bytearray):
+        if not isinstance(v, str):
+            raise _mismatch(v, tp, ctx)
+        try:
+            return base64.b64decode(v.encode("ascii"), validate=True)
+        except Exception:
+            raise UnmarshalError("illegal base64 data at input byte 0") from None
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if not isinstance(v, dict):
+            raise _mismatch(v, tp, ctx)
+        return _decode_struct(v, tp, ctx)
+    if origin in (list, typing.List, typing.Sequence, tuple):
+        if not isinstance(v, list):
+            raise _mismatch(v, tp, ctx)
+        args = typing.get_args(tp)
+        elem = args[0] if args else None
+        items = [_decode(x, elem, ctx) for x in v]
+        return tuple(items) if origin is tuple else items
+    if origin in (dict, typing.Dict, typing.Mapping):
+        if not isinstance(v, dict):
+            raise _mismatch(v, tp, ctx)
+        args = typing.get_args(tp) or (None, None)
+        ktp = strip_annotations(args[0])
+        out = {}
+        for k, x in v.items():
+            if isinstance(ktp, type) and issubclass(ktp, int) and ktp is not bool:
+                try:
+                    key: Any = int(k)
+                except ValueError:
+                    raise _mismatch(k, ktp, ctx, f"number {k}") from None
+            else:
+                key = k
+            out[key] = _decode(x, args[1], ctx)
+        return out
+    return v
+
+
+def _number_text(v: float) -> str:
+    try:
+        return format_float(v)
+    except MarshalError:
+        return str(v)
+
+
+def _decode_struct(obj: dict[str, Any], tp: type, ctx: _Ctx) -> Any:
+    inst = _new_struct(tp)
+    hints = _hints(tp)
+    specs = _field_specs(tp)
+    exact = {name: attr for attr, name, _ in specs}
+    folded: dict[str, str] = {}
+    for attr, name, _ in specs:
+        folded.setdefault(name.casefold(), attr)
+    outer = (ctx.struct, ctx.field)
+    for key, val in obj.items():
+        attr = exact.get(key) or folded.get(key.casefold())
+        if attr is None or val is None:
+            continue  # unknown keys are ignored; null leaves the field as it was
+        if outer[1]:
+            ctx.struct, ctx.field = outer[0], f"{outer[1]}.{attr}"
+        else:
+            ctx.struct, ctx.field = tp.__name__, attr
+        setattr(inst, attr, _decode(val, hints.get(attr), ctx))
+    ctx.struct, ctx.field = outer
+    return inst
+
+
+def unmarshal(data: str | bytes | Any, tp: Any = None, *, parsed: bool = False) -> Any:
+    """Decode JSON text (or, with ``parsed=True``, an already-parsed value)
+    as ``tp``; ``tp=None`` gives plain Python values."""
+    if not parsed:
+        try:
+            data = json.loads(data)
+        except (ValueError, RecursionError) as exc:
+            raise UnmarshalError(f"invalid character in JSON: {exc}") from None
+    try:
+        return _decode(data, tp, _Ctx())
+    except RecursionError:
+        raise UnmarshalError("json: exceeded max depth") from None

@@ -1,0 +1,109 @@
+"""Once and the Go 1.21 helpers OnceFunc, OnceValue, OnceValues (sync/once.go, oncefunc.go)."""
+
+from __future__ import annotations
+
+from threading import Lock
+from typing import Any, Callable, TypeVar
+
+__all__ = ["Once", "once_func", "once_value", "once_values"]
+
+T = TypeVar("T")
+T1 = TypeVar("T1")
+T2 = TypeVar("T2")
+
+
+class Once:
+    """Performs exactly one action (Go's ``sync.Once``).
+
+    ``do(f)`` calls ``f()`` if and only if ``do`` is being called for the
+    first time on this Once, even with a different ``f``.  Concurrent callers
+    wait until that first ``f`` has returned, so when any ``do`` returns, ``f``
+    has finished.  If ``f`` raises, the exception propagates to its caller
+    and ``do`` still counts as done (Go: "if f panics, Do considers it to have
+    returned").  Calling ``do`` from inside ``f`` deadlocks, as in Go.
+    """
+
+    __slots__ = ("_done", "_mu", "__weakref__")
+
+    # _done becomes True only after f has returned or raised, under _mu; a
+    # True _done therefore publishes everything f did.
+
+    def __init__(self) -> None:
+        self._done = False
+        self._mu = Lock()
+
+    def do(self, f: Callable[[], object]) -> None:
+        """Call ``f()`` unless some ``do`` on this Once already has."""
+        if self._done:
+            return
+        with self._mu:
+            if not self._done:
+                try:
+                    f()
+                finally:
+                    self._done = True
+
+
+def once_func(f: Callable[[], object]) -> Callable[[], None]:
+    """Go's ``sync.OnceFunc``: a function that calls ``f`` only once.
+
+    Concurrent calls wait for the first to finish.  If ``f`` raised, every
+    call raises that same exception again (with ``f``'s traceback).
+    """
+    get = once_value(f)
+
+    def call() -> None:
+        get()
+
+    call.__wrapped__ = f  # type: ignore[attr-defined]
+    return call
+
+
+def once_value(f: Callable[[], T]) -> Callable[[], T]:
+    """Go's ``sync.OnceValue``: a function that calls ``f`` only once and then
+    returns its value on every call.
+
+    If ``f`` raised, every call raises that same exception again (each time
+    with ``f``'s original traceback, so it does not grow).
+    """
+    mu = Lock()
+    # state[0]: None until f has finished; then (value, exception, traceback).
+    state: list[Any] = [None]
+
+    def call() -> T:
+        outcome = state[0]
+        if outcome is None:
+            with mu:
+                outcome = state[0]
+                if outcome is None:
+                    try:
+                        outcome = (f(), None, None)
+                    except BaseException as exc:
+                        outcome = (None, exc, exc.__traceback__)
+                    state[0] = outcome
+        value, exc, tb = outcome
+        if exc is not None:
+            raise exc.with_traceback(tb)
+        return value
+
+    call.__wrapped__ = f  # type: ignore[attr-defined]
+    return call
+
+
+def once_values(f: Callable[[], tuple[T1, T2]]) -> Callable[[], tuple[T1, T2]]:
+    """Go's ``sync.OnceValues``: like :func:`once_value` for an ``f`` returning a
+    pair ``(T1, T2)``; each call returns that same pair.
+
+    Raises ``TypeError`` (on every call) if ``f`` returns something other
+    than a 2-tuple.
+    """
+    def pair() -> tuple[T1, T2]:
+        result = f()
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise TypeError(
+                f"once_values: f must return a 2-tuple, not {type(result).__name__}")
+        return result
+
+    call = once_value(pair)
+    call.__wrapped__ = f  # type: ignore[attr-defined]
+    return call

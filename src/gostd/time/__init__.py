@@ -1,0 +1,293 @@
+"""Go's ``time`` package, the concurrency half: durations, sleep, timers, tickers.
+
+Durations are float seconds (``Duration`` is ``float``), so ``3 * Millisecond``
+reads as in Go.  Timers and tickers deliver on :class:`gostd.Chan` channels and
+mix freely with :func:`gostd.select`; the value delivered is the wall-clock
+time of firing, as ``time.time()`` seconds (Go sends a ``time.Time``).
+
+All timers share one daemon thread that sleeps until the earliest deadline of
+a heap, as Go's runtime keeps timers in a heap rather than a thread each.
+Channel semantics follow Go 1.23: a timer's or ticker's channel holds at most
+one pending value, ticks nobody is ready to take are dropped, and after
+``stop``/``reset`` returns no stale value from before the call is received.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time as _time
+import weakref
+from typing import Any, Callable, Optional
+
+from .._chan import Chan, select
+from .._goroutine import go
+from .._panic import Panic
+
+__all__ = [
+    "Duration", "Nanosecond", "Microsecond", "Millisecond", "Second", "Minute", "Hour",
+    "sleep", "after", "tick", "Ticker", "new_ticker", "Timer", "new_timer", "after_func",
+]
+
+Duration = float
+"""A span of time in seconds (Go's ``time.Duration`` counts nanoseconds)."""
+
+Nanosecond: Duration = 1e-9
+Microsecond: Duration = 1e-6
+Millisecond: Duration = 1e-3
+Second: Duration = 1.0
+Minute: Duration = 60.0
+Hour: Duration = 3600.0
+
+_monotonic = _time.monotonic
+
+
+def sleep(d: Duration) -> None:
+    """Pause the calling goroutine for at least ``d`` seconds; ``d <= 0`` returns at once."""
+    if d > 0:
+        _time.sleep(d)
+
+
+# ---------------------------------------------------------------------------
+# The timer thread.  _cond's lock guards the heap and every timer's state;
+# the channel send of a firing timer happens under it too, so stop/reset
+# (which also hold it) never race with a send.  Lock order: _cond, then a
+# channel's lock; never the reverse.
+#
+# The heap refers to timers weakly, so that, as in Go 1.23, a timer or ticker
+# nobody can receive from any more is garbage-collected instead of ticking
+# forever: a timer's channel refers back to it (_TimerChan), so holding
+# either keeps it alive.  after_func timers have no channel; while armed
+# they are kept in _armed_funcs, as Go's runtime keeps f alive.
+
+_cond = threading.Condition(threading.Lock())
+_heap: list[tuple[float, int, int, "weakref.ref[_Timer]"]] = []   # (when, seq, gen, timer)
+_seq = itertools.count()
+_thread: Optional[threading.Thread] = None
+_armed_funcs: set["_Timer"] = set()
+
+
+def _schedule(t: "_Timer", when: float) -> None:
+    """Arm ``t`` for monotonic time ``when``; caller holds ``_cond``."""
+    global _thread
+    t._gen += 1
+    t._when = when
+    t._active = True
+    if t.c is None:
+        _armed_funcs.add(t)
+    heapq.heappush(_heap, (when, next(_seq), t._gen, weakref.ref(t)))
+    if _heap[0][3]() is t:
+        _cond.notify()
+    if _thread is None:
+        _thread = threading.Thread(target=_run, name="gostd-timers", daemon=True)
+        _thread.start()
+
+
+def _run() -> None:
+    calls: list[Callable[[], Any]] = []
+    while True:
+        with _cond:
+            while True:
+                if not _heap:
+                    if calls:
+                        break
+                    _cond.wait()
+                    continue
+                when, _, gen, ref = _heap[0]
+                t = ref()
+                if t is None or gen != t._gen:  # collected, stopped or re-armed: stale
+                    heapq.heappop(_heap)
+                    continue
+                delay = when - _monotonic()
+                if delay > 0:
+                    if calls:
+                        break
+                    _cond.wait(delay)
+                    continue
+                heapq.heappop(_heap)
+                f = t._fire(when)
+                del t
+                if f is not None:
+                    calls.append(f)
+        for f in calls:
+            go(f)
+        calls.clear()
+
+
+def _drain(c: Optional[Chan]) -> bool:
+    """Discard a value waiting in ``c``; return whether there was one (``_cond`` held)."""
+    if c is None or not len(c):
+        return False
+    with c._lock:
+        if c._buf:
+            c._buf.clear()
+            return True
+    return False
+
+
+def _offer(c: Chan, value: Any) -> None:
+    """Send ``value`` on ``c`` unless nobody can take it now (``_cond`` held).
+
+    Go's timer channels are receive-only; here user code could close one.
+    A closed channel just gets no more values: the timer thread must not die.
+    """
+    try:
+        select((c.send, value), default=True)
+    except Panic:
+        pass
+
+
+class _TimerChan(Chan):
+    """A timer's channel; it keeps its timer alive (see the heap above)."""
+
+    __slots__ = ("_timer",)
+
+
+class _Timer:
+    __slots__ = ("c", "_f", "_period", "_gen", "_when", "_active", "__weakref__")
+
+    def __init__(self, c: Optional[_TimerChan], f: Optional[Callable[[], Any]],
+                 period: float) -> None:
+        self.c = c
+        if c is not None:
+            c._timer = self
+        self._f = f
+        self._period = period
+        self._gen = 0
+        self._when = 0.0
+        self._active = False
+
+    def _fire(self, when: float) -> Optional[Callable[[], Any]]:
+        """The deadline passed (``_cond`` held): deliver, re-arm a ticker, or
+        return the after_func function for the caller to start."""
+        if self._period > 0:
+            now = _monotonic()
+            # Skip the ticks missed meanwhile, as Go does: next = when + k*period > now.
+            nxt = when + self._period * (1 + int((now - when) / self._period))
+            _schedule(self, nxt)
+        else:
+            self._active = False
+            _armed_funcs.discard(self)
+        if self.c is not None:
+            _offer(self.c, _time.time())
+            return None
+        return self._f
+
+    def _stop(self) -> bool:
+        """Disarm (``_cond`` held); True if a delivery was still to come or unreceived."""
+        pending = self._active
+        self._active = False
+        self._gen += 1
+        _armed_funcs.discard(self)
+        if _drain(self.c):
+            pending = True
+        return pending
+
+
+class Timer(_Timer):
+    """A single event (Go's ``time.Timer``): after ``d`` seconds the current time
+    is delivered on ``.c`` -- or, for :func:`after_func`, ``f`` runs in its own
+    goroutine and ``.c`` is ``None``.  ``d <= 0`` fires at once.
+    """
+
+    __slots__ = ()
+
+    c: Optional[Chan[float]]
+
+    def __init__(self, d: Duration, _f: Optional[Callable[[], Any]] = None) -> None:
+        super().__init__(None if _f is not None else _TimerChan(1), _f, 0.0)
+        with _cond:
+            _schedule(self, _monotonic() + max(d, 0.0))
+
+    def stop(self) -> bool:
+        """Prevent the timer from firing.
+
+        Returns True if this call stopped it, False if it had already
+        expired or been stopped.  As of Go 1.23, a value fired but not yet
+        received counts as not expired: it is discarded (True is returned),
+        and no stale value can be received from ``.c`` after ``stop``
+        returns.  For ``after_func`` timers, ``stop`` does not wait for an
+        ``f`` already started.
+        """
+        with _cond:
+            return self._stop()
+
+    def reset(self, d: Duration) -> bool:
+        """Make the timer fire ``d`` seconds from now (discarding any unreceived
+        value); returns True if it had been active, False if it had expired or
+        been stopped -- the same answer ``stop`` would have given."""
+        with _cond:
+            pending = self._stop()
+            _schedule(self, _monotonic() + max(d, 0.0))
+            return pending
+
+
+def new_timer(d: Duration) -> Timer:
+    """Go's ``time.NewTimer``: same as ``Timer(d)``."""
+    return Timer(d)
+
+
+def after_func(d: Duration, f: Callable[[], Any]) -> Timer:
+    """Go's ``time.AfterFunc``: after ``d`` seconds run ``f()`` in its own goroutine.
+
+    Returns the Timer (with ``.c`` None) whose ``stop`` cancels the call.
+    """
+    if not callable(f):
+        raise TypeError(f"after_func: {type(f).__name__!r} object is not callable")
+    return Timer(d, f)
+
+
+def after(d: Duration) -> Chan[float]:
+    """Go's ``time.After``: a channel that receives the time once, ``d`` seconds from now."""
+    return Timer(d).c  # type: ignore[return-value]
+
+
+class Ticker(_Timer):
+    """Delivers the time on ``.c`` every ``d`` seconds (Go's ``time.Ticker``).
+
+    ``.c`` holds at most one tick: a slow receiver misses ticks rather than
+    falling behind, and the schedule skips ticks missed, as in Go.  Raises
+    :class:`gostd.Panic` (``non-positive interval for NewTicker``) if
+    ``d <= 0``.
+    """
+
+    __slots__ = ()
+
+    c: Chan[float]
+
+    def __init__(self, d: Duration) -> None:
+        if not d > 0:
+            raise Panic("non-positive interval for NewTicker")
+        super().__init__(_TimerChan(1), None, float(d))
+        with _cond:
+            _schedule(self, _monotonic() + d)
+
+    def stop(self) -> None:
+        """Turn the ticker off: no more ticks are delivered (an unreceived one is
+        discarded).  ``.c`` is not closed, as in Go."""
+        with _cond:
+            self._stop()
+
+    def reset(self, d: Duration) -> None:
+        """Stop the ticker and restart it with period ``d``; the next tick arrives
+        ``d`` from now.  Raises :class:`gostd.Panic`
+        (``non-positive interval for Ticker.Reset``) if ``d <= 0``."""
+        if not d > 0:
+            raise Panic("non-positive interval for Ticker.Reset")
+        with _cond:
+            self._stop()
+            self._period = float(d)
+            _schedule(self, _monotonic() + d)
+
+
+def new_ticker(d: Duration) -> Ticker:
+    """Go's ``time.NewTicker``: same as ``Ticker(d)``."""
+    return Ticker(d)
+
+
+def tick(d: Duration) -> Optional[Chan[float]]:
+    """Go's ``time.Tick``: the channel of a new Ticker, or ``None`` if ``d <= 0``."""
+    if not d > 0:
+        return None
+    return Ticker(d).c

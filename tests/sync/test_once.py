@@ -1,0 +1,152 @@
+"""sync.Once, once_func, once_value, once_values (Go 1.21 semantics)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from gostd import go
+from gostd.sync import Once, once_func, once_value, once_values
+
+TIMEOUT = 10
+
+
+def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+        assert not t.is_alive(), "goroutine still blocked"
+
+
+def test_do_runs_once_even_with_other_functions() -> None:
+    once = Once()
+    calls: list[str] = []
+    once.do(lambda: calls.append("a"))
+    once.do(lambda: calls.append("b"))
+    once.do(lambda: calls.append("a"))
+    assert calls == ["a"]
+
+
+def test_do_concurrent_callers_wait_for_first() -> None:
+    once = Once()
+    calls = [0]
+    finished_before_return: list[bool] = []
+    state = {"done": False}
+
+    def f() -> None:
+        calls[0] += 1
+        time.sleep(0.05)
+        state["done"] = True
+
+    def caller() -> None:
+        once.do(f)
+        finished_before_return.append(state["done"])
+
+    join(*[go(caller) for _ in range(10)])
+    assert calls[0] == 1
+    assert finished_before_return == [True] * 10
+
+
+def test_do_counts_as_done_when_f_raises() -> None:
+    once = Once()
+    with pytest.raises(ValueError, match="first"):
+        once.do(lambda: (_ for _ in ()).throw(ValueError("first")))
+    ran = []
+    once.do(lambda: ran.append(1))
+    assert ran == []
+
+
+def test_once_func_calls_once() -> None:
+    calls = [0]
+
+    def f() -> None:
+        calls[0] += 1
+
+    g = once_func(f)
+    join(*[go(g) for _ in range(10)])
+    g()
+    assert calls[0] == 1
+    assert g() is None
+
+
+def test_once_func_reraises_same_exception_every_call() -> None:
+    calls = [0]
+
+    def f() -> None:
+        calls[0] += 1
+        raise KeyError("once")
+
+    g = once_func(f)
+    seen = []
+    for _ in range(3):
+        with pytest.raises(KeyError) as info:
+            g()
+        seen.append(info.value)
+    assert calls[0] == 1
+    assert seen[0] is seen[1] is seen[2]
+    # The traceback is the original one each time: it does not grow per call.
+    depth = [len(_frames(e.__traceback__)) for e in seen]
+    for _ in range(20):
+        with pytest.raises(KeyError) as info:
+            g()
+    assert len(_frames(info.value.__traceback__)) <= depth[0] + 2
+
+
+def _frames(tb) -> list:  # type: ignore[no-untyped-def]
+    out = []
+    while tb is not None:
+        out.append(tb)
+        tb = tb.tb_next
+    return out
+
+
+def test_once_value() -> None:
+    calls = [0]
+
+    def f() -> list[int]:
+        calls[0] += 1
+        time.sleep(0.02)
+        return [1, 2, 3]
+
+    get = once_value(f)
+    results: list[list[int]] = []
+    join(*[go(lambda: results.append(get())) for _ in range(8)])
+    assert calls[0] == 1
+    assert all(r is results[0] for r in results) and results[0] == [1, 2, 3]
+    assert get() is results[0]
+
+
+def test_once_value_reraises() -> None:
+    calls = [0]
+
+    def f() -> int:
+        calls[0] += 1
+        raise RuntimeError("no value")
+
+    get = once_value(f)
+    for _ in range(3):
+        with pytest.raises(RuntimeError, match="no value"):
+            get()
+    assert calls[0] == 1
+
+
+def test_once_values() -> None:
+    calls = [0]
+
+    def f() -> tuple[int, str]:
+        calls[0] += 1
+        return 7, "seven"
+
+    get = once_values(f)
+    assert get() == (7, "seven")
+    a, b = get()
+    assert (a, b) == (7, "seven") and calls[0] == 1
+
+
+def test_once_values_requires_pair() -> None:
+    get = once_values(lambda: 3)  # type: ignore[arg-type, return-value]
+    for _ in range(2):
+        with pytest.raises(TypeError, match="2-tuple"):
+            get()
