@@ -10,6 +10,10 @@ import pytest
 
 from gostd import Chan, Panic, go
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 TIMEOUT = 10
 
 
@@ -42,6 +46,12 @@ def test_make_and_cap_len() -> None:
     ch.send(1)
     ch.send(2)
     assert len(ch) == 2 and ch.cap == 3
+
+
+def test_empty_channel_is_still_true() -> None:
+    ch: Chan[int] = Chan(3)
+    assert len(ch) == 0 and bool(ch)
+    assert (ch or None) is ch
 
 
 def test_negative_cap_panics_like_go() -> None:
@@ -303,19 +313,30 @@ def test_rendezvous_ping_pong_no_lost_wakeups() -> None:
     join(t)
 
 
-def _interrupt_main_soon() -> threading.Thread:
-    """SIGINT the main thread (this test's) in 50 ms: KeyboardInterrupt in a blocked call."""
+def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
+    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked,
+    so the KeyboardInterrupt lands inside the blocking call; never if it never parks."""
     import signal
     main = threading.main_thread().ident
     assert threading.get_ident() == main
-    return go(lambda: (time.sleep(0.05), signal.pthread_kill(main, signal.SIGINT)))
+
+    def kill() -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while not blocked():
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.001)
+        time.sleep(0.01)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    return go(kill)
 
 
 def test_interrupted_recv_leaves_no_dead_waiter() -> None:
     from gostd import select
     ch: Chan[int] = Chan()
-    t = _interrupt_main_soon()
     with pytest.raises(KeyboardInterrupt):
+        t = _interrupt_main_when(lambda: len(ch._recvq) == 1)
         ch.recv()
     join(t)
     assert len(ch._recvq) == 0
@@ -325,8 +346,8 @@ def test_interrupted_recv_leaves_no_dead_waiter() -> None:
 
 def test_interrupted_send_leaves_no_dead_waiter() -> None:
     ch: Chan[int] = Chan()
-    t = _interrupt_main_soon()
     with pytest.raises(KeyboardInterrupt):
+        t = _interrupt_main_when(lambda: len(ch._sendq) == 1)
         ch.send(1)
     join(t)
     assert len(ch._sendq) == 0

@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 

@@ -11,6 +11,10 @@ import pytest
 
 from gostd import Chan, go
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 TIMEOUT = 10
 
 

@@ -160,6 +160,10 @@ class Chan(Generic[T]):
         """Values queued in the buffer (Go's ``len(ch)``)."""
         return len(self._buf)
 
+    def __bool__(self) -> bool:
+        """Always true: a channel is not a container (``ch or default`` keeps ``ch``)."""
+        return True
+
     def send(self, value: T) -> None:
         """Send ``value`` (Go's ``ch <- value``), blocking until it is taken or buffered.
 
@@ -289,6 +293,7 @@ class Chan(Generic[T]):
 
 _RECV, _RECV_OK, _SEND = 0, 1, 2
 _KINDS = {Chan.recv: _RECV, Chan.recv_ok: _RECV_OK}
+_chan_send = Chan.send
 
 Case = Union[Callable[[], Any], "tuple[Callable[[Any], None], Any]"]
 
@@ -351,15 +356,6 @@ def _try(ch: Chan, kind: int, value: Any) -> tuple[bool, Any]:
     return False, None
 
 
-def _ready(ch: Chan, kind: int) -> bool:
-    """Whether a case could proceed now (``ch`` locked); stale heads are dropped."""
-    if ch._closed:
-        return True
-    if kind == _SEND:
-        return len(ch._buf) < ch._cap or _live(ch._recvq) is not None
-    return bool(ch._buf) or _live(ch._sendq) is not None
-
-
 def _dequeue(parsed: list, sudogs: list, fired: _Sudog | None) -> None:
     """Remove a finished select's stale sudogs (Go's selectgo pass 3).
 
@@ -392,19 +388,46 @@ def select(*cases: Case, default: bool = False) -> tuple[int, Any]:
     Raises :class:`gostd.Panic` (``send on closed channel``) if a send case
     is chosen on a closed channel, and ``TypeError`` for a malformed case.
     """
-    parsed = [_parse(c) for c in cases]
+    parsed: list[tuple[Chan, int, Any]] = []
+    for case in cases:
+        # Fast path for the usual shapes; _parse handles the rest, and errors.
+        if type(case) is tuple:
+            fn = case[0] if len(case) == 2 else None
+            if getattr(fn, "__func__", None) is _chan_send:
+                parsed.append((fn.__self__, _SEND, case[1]))  # type: ignore
+                continue
+        else:
+            kind = _KINDS.get(getattr(case, "__func__", None))  # type: ignore[arg-type]
+            if kind is not None:
+                parsed.append((case.__self__, kind, None))  # type: ignore
+                continue
+        parsed.append(_parse(case))
     n = len(parsed)
     if n == 0:
         if default:
             return -1, None
-        _allocate_lock().acquire()  # never released: block forever, as Go does
-        _allocate_lock().acquire()
-    locks = [ch._lock for ch in sorted({id(p[0]): p[0] for p in parsed}.values(), key=id)]
+        forever = _allocate_lock()
+        forever.acquire()
+        forever.acquire()           # never released: block forever, as Go's select {}
+    if n == 1:
+        locks = [parsed[0][0]._lock]
+    else:
+        by_id = {id(p[0]): p[0] for p in parsed}
+        locks = [by_id[k]._lock for k in sorted(by_id)]
     for lk in locks:
         lk.acquire()
     try:
         while True:
-            ready = [i for i in range(n) if _ready(parsed[i][0], parsed[i][1])]
+            ready = []
+            for i in range(n):
+                ch, kind, _ = parsed[i]
+                if ch._closed:
+                    ready.append(i)
+                elif kind == _SEND:
+                    if len(ch._buf) < ch._cap or ch._recvq and _live(ch._recvq) is not None:
+                        ready.append(i)
+                elif ch._buf or ch._sendq and _live(ch._sendq) is not None:
+                    ready.append(i)
             if not ready:
                 break
             i = ready[int(_random() * len(ready))] if len(ready) > 1 else ready[0]

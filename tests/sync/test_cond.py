@@ -11,6 +11,10 @@ import pytest
 from gostd import Panic, go
 from gostd.sync import Cond, Mutex, RWMutex
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 TIMEOUT = 10
 
 
@@ -191,15 +195,31 @@ def test_bounded_queue_no_lost_wakeups_stress() -> None:
     assert sorted(got) == list(range(producers * per))
 
 
-def test_interrupted_wait_relocks_and_loses_no_signal() -> None:
+def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
+    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked,
+    so the KeyboardInterrupt lands inside the blocking call; never if it never parks."""
     import signal
     main = threading.main_thread().ident
     assert threading.get_ident() == main
+
+    def kill() -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while not blocked():
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.001)
+        time.sleep(0.01)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    return go(kill)
+
+
+def test_interrupted_wait_relocks_and_loses_no_signal() -> None:
     m = Mutex()
     c = Cond(m)
-    t = go(lambda: (time.sleep(0.05), signal.pthread_kill(main, signal.SIGINT)))
     m.lock()
     with pytest.raises(KeyboardInterrupt):
+        t = _interrupt_main_when(lambda: len(c._waiters) == 1 and not m._lk.locked())
         c.wait()
     assert not m.try_lock()          # wait raised with l held again
     m.unlock()

@@ -10,6 +10,10 @@ import pytest
 from gostd import Panic, go
 from gostd.sync import Locker, Mutex, RWMutex
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 TIMEOUT = 10
 
 

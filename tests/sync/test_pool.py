@@ -7,6 +7,11 @@ import time
 
 from gostd import go
 from gostd.sync import Pool
+import pytest
+
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
 
 TIMEOUT = 10
 

@@ -10,6 +10,10 @@ import pytest
 from gostd import Panic, go
 from gostd.sync import RWMutex
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 TIMEOUT = 10
 
 
@@ -225,19 +229,30 @@ def test_unlock_from_another_goroutine() -> None:
     rw.unlock()
 
 
-def _interrupt_main_soon() -> threading.Thread:
-    """SIGINT the main thread (this test's) in 50 ms: KeyboardInterrupt in a blocked call."""
+def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
+    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked,
+    so the KeyboardInterrupt lands inside the blocking call; never if it never parks."""
     import signal
     main = threading.main_thread().ident
     assert threading.get_ident() == main
-    return go(lambda: (time.sleep(0.05), signal.pthread_kill(main, signal.SIGINT)))
+
+    def kill() -> None:
+        deadline = time.monotonic() + TIMEOUT
+        while not blocked():
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.001)
+        time.sleep(0.01)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    return go(kill)
 
 
 def test_interrupted_waits_leave_lock_consistent() -> None:
     rw = RWMutex()
     rw.lock()
-    t = _interrupt_main_soon()
     with pytest.raises(KeyboardInterrupt):
+        t = _interrupt_main_when(lambda: rw._count.load() == 1 - (1 << 30))
         rw.r_lock()                  # blocked behind our own write lock
     join(t)
     rw.unlock()
@@ -247,8 +262,8 @@ def test_interrupted_waits_leave_lock_consistent() -> None:
     rw.unlock()
 
     rw.r_lock()
-    t = _interrupt_main_soon()
     with pytest.raises(KeyboardInterrupt):
+        t = _interrupt_main_when(lambda: rw._departing.load() == 1)
         rw.lock()                    # blocked behind our own read lock
     join(t)
     rw.r_unlock()                    # the interrupted writer gets in, then a helper unlocks

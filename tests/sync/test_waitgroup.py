@@ -11,6 +11,10 @@ import pytest
 from gostd import Panic, go
 from gostd.sync import WaitGroup
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 TIMEOUT = 10
 
 
@@ -170,3 +174,11 @@ def test_reused_before_wait_returned_panics() -> None:
     # it usually checks first, so the misuse then goes unseen (as it can in Go).
     if getattr(sys, "_is_gil_enabled", lambda: True)():
         assert panics > 0
+
+
+@pytest.mark.parametrize("bad", [1.0, "1", None, True])
+def test_add_requires_int(bad: object) -> None:
+    wg = WaitGroup()
+    with pytest.raises(TypeError):
+        wg.add(bad)  # type: ignore[arg-type]
+    wg.wait()

@@ -10,6 +10,10 @@ import pytest
 import gostd.time as gt
 from gostd import Chan, Panic, go, select
 
+# A wrong implementation fails here instead of hanging (each blocking call in
+# a goroutine is also joined with its own timeout).
+pytestmark = pytest.mark.timeout(60)
+
 TIMEOUT = 10
 MS = gt.Millisecond
 
@@ -79,12 +83,12 @@ def test_many_timers_fire_in_deadline_order() -> None:
         gt.after_func(d, lambda i=i: out.send(i))
     got = [recv_within(out)[0] for _ in range(25)]
     # after_func runs each f in its own goroutine, so only distinct deadlines far
-    # apart are ordered; check by deadline buckets 10 ms apart.
+    # apart are ordered: check pairs more than 30 ms apart.
     assert sorted(got) == list(range(25))
     rank = {i: k for k, i in enumerate(got)}
     for i in range(25):
         for j in range(25):
-            if delays[i] + 20 * MS < delays[j]:
+            if delays[i] + 30 * MS < delays[j]:
                 assert rank[i] < rank[j], (delays[i], delays[j])
 
 

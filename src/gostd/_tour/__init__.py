@@ -14,10 +14,10 @@ import traceback
 
 # (title, module) in the article's order of reading.
 SECTIONS: list[tuple[str, str]] = [
-    ("Plain map vs concurrent map", "syncmap"),
+    ("sync.Map vs a plain map", "syncmap"),
     ("sync/atomic", "atomic"),
     ("Data races and three remedies", "races"),
-    ("net/rpc", "rpc"),
+    ("net/rpc: Arith over HTTP and TCP, async calls with a 1 ms ticker, the math name", "rpc"),
 ]
 
 

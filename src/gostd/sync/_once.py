@@ -78,8 +78,8 @@ def once_value(f: Callable[[], T]) -> Callable[[], T]:
                 if outcome is None:
                     try:
                         outcome = (f(), None, None)
-                    except BaseException as exc:
-                        outcome = (None, exc, exc.__traceback__)
+                    except BaseException as e:
+                        outcome = (None, e, e.__traceback__)
                     state[0] = outcome
         value, exc, tb = outcome
         if exc is not None:

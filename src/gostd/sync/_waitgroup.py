@@ -37,7 +37,13 @@ class WaitGroup:
         self._waiters: list[Lock] = []
 
     def add(self, delta: int) -> None:
-        """Add ``delta`` (may be negative) to the counter; at zero, release all waiters."""
+        """Add ``delta`` (may be negative) to the counter; at zero, release all waiters.
+
+        Raises ``TypeError`` unless ``delta`` is an int.
+        """
+        if type(delta) is not int:
+            if not isinstance(delta, int) or isinstance(delta, bool):
+                raise TypeError(f"WaitGroup.add: delta must be an int, not {type(delta).__name__}")
         with self._mu:
             n = self._n + delta
             if n < 0:

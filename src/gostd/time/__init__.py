@@ -101,6 +101,7 @@ def _run() -> None:
                     continue
                 delay = when - _monotonic()
                 if delay > 0:
+                    del t                   # sleep holding no timer alive
                     if calls:
                         break
                     _cond.wait(delay)
@@ -143,13 +144,15 @@ class _TimerChan(Chan):
 
     __slots__ = ("_timer",)
 
+    _timer: _Timer
+
 
 class _Timer:
     __slots__ = ("c", "_f", "_period", "_gen", "_when", "_active", "__weakref__")
 
     def __init__(self, c: Optional[_TimerChan], f: Optional[Callable[[], Any]],
                  period: float) -> None:
-        self.c = c
+        self.c: Optional[Chan[float]] = c
         if c is not None:
             c._timer = self
         self._f = f

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _decls as D  # noqa: E402
+import _gob_decls as D  # noqa: E402
 
 from gostd.encoding import gob  # noqa: E402
 from gostd.encoding.gob import _wire  # noqa: E402
@@ -623,3 +623,78 @@ def test_encoder_is_safe_for_threads():
     assert len(got) == 800
     for k in range(4):
         assert [g["B"] for g in got if g["A"] == k] == list(range(200))
+
+
+def test_cached_one_shot_paths_keep_go_semantics():
+    for _ in range(3):
+        with pytest.raises(gob.GobError) as ei:
+            gob.dumps(None, type=Optional[int])
+        assert str(ei.value) == "gob: cannot encode nil pointer of type *int"
+    enc = gob.Encoder(io.BytesIO())
+    enc.encode(5, type=Optional[int])
+    with pytest.raises(gob.GobError):
+        enc.encode(None, type=Optional[int])
+    for i in range(5):
+        data = gob.dumps(D.Args(i, -i))
+        assert data == gob.dumps(D.Args(i, -i))
+        assert gob.loads(data, into=D.Args) == D.Args(i, -i)
+        assert gob.loads(data) == {"A": i, "B": -i}
+        h = gob.dumps(D.Holder([i], i))
+        assert gob.loads(h, into=D.Holder) == D.Holder([i], i)
+    good = gob.dumps(D.Args(1, 2))
+    with pytest.raises(gob.GobError):
+        gob.loads(good[:-3] + b"\x01\x02\xff")
+
+
+def test_parallel_first_time_type_building():
+    import threading
+    classes = [dataclasses.make_dataclass(f"Par{i}", [("A", list[int], field(default_factory=list)),
+                                                      ("B", Optional[dict[str, D.Inner]], None)])
+               for i in range(8)]
+    want = {c: gob.dumps(c([1], {"k": D.Inner(1, 2)})) for c in classes[:1]}
+    results: dict = {}
+    barrier = threading.Barrier(8)
+
+    def work(c):
+        barrier.wait(timeout=10)
+        for _ in range(50):
+            data = gob.dumps(c([1], {"k": D.Inner(1, 2)}))
+            results.setdefault(c, set()).add(data)
+            assert gob.loads(data, into=c) == c([1], {"k": D.Inner(1, 2)})
+    ts = [threading.Thread(target=work, args=(c,)) for c in classes]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout=60)
+        assert not t.is_alive()
+    assert all(len(v) == 1 for v in results.values()) and len(results) == 8
+    first = classes[0]
+    assert results[first] == {want[first]}
+    # same shapes, different names: bytes differ only in the name
+    for c in classes[1:]:
+        assert next(iter(results[c])).replace(c.__name__.encode(), b"Par0") == want[first]
+
+
+def test_loads_cache_never_shares_interface_definitions():
+    assert gob.loads(gob.dumps(5)) == 5          # caches the empty preamble
+    for _ in range(3):
+        for v in (D.Box(None), D.Box(D.Point(1, 2)), D.Box(D.Box([1]))):
+            assert gob.loads(gob.dumps(v, type=Any), into=Any) == v
+            assert gob.loads(gob.dumps(v)) is not None
+
+
+def test_encoder_usable_after_an_error():
+    @dataclass
+    class Unregistered:
+        A: int = 0
+    out = io.BytesIO()
+    enc = gob.Encoder(out)
+    with pytest.raises(gob.GobError):
+        enc.encode(D.Holder(Unregistered(1), 2))
+    enc.encode(D.Args(1, 2))
+    enc.encode(D.Holder(5, 6))
+    dec = gob.Decoder(io.BytesIO(out.getvalue()))
+    assert dec.decode(into=D.Args) == D.Args(1, 2)
+    assert dec.decode(into=D.Holder) == D.Holder(5, 6)
+    with pytest.raises(EOFError):
+        dec.decode()

@@ -7,16 +7,15 @@ import datetime
 import io
 import sys
 import tracemalloc
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _decls as D  # noqa: E402
+import _gob_decls as D  # noqa: E402
 
 from gostd.encoding import gob  # noqa: E402
 
@@ -143,9 +142,7 @@ def test_huge_claimed_counts(body, into):
 
 def test_slice_too_big_message():
     data = _stream([1, 2])
-    # Replace the count (02) of the value message with 2**62.
-    head, value = data[:-5], data[-5:]
-    assert value == bytes.fromhex("05ff82000204")[:-1] + b"\x04" or True
+    # The value message again, with the count (02) replaced by 2**62.
     body = bytes.fromhex("ff8200f84000000000000000") + b"\x02\x04"
     bad = data[:13] + _msg(body)
     with pytest.raises(gob.GobError) as ei:

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _decls as D  # noqa: E402
-import _strategies as S  # noqa: E402
+import _gob_decls as D  # noqa: E402
+import _gob_strategies as S  # noqa: E402
 
 from gostd.encoding import gob  # noqa: E402
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-import _strategies as S  # noqa: E402
+import _gob_strategies as S  # noqa: E402
 
 from gostd.encoding import gob  # noqa: E402
 

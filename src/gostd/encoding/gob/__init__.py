@@ -46,6 +46,7 @@ Python                                Go
 ``typing.Any``                        ``interface{}``
 ``@dataclass class X``                ``struct`` named ``X`` (package
                                       ``main``: Go type ``main.X``)
+``gob.named("S", lambda S: list[S])`` a named type (``type S []S``)
 ``datetime.datetime``                 ``time.Time`` (naive = UTC)
 class with ``gob_encode()`` /         a ``GobEncoder``/``GobDecoder``
 ``gob_decode(data)``                  (``marshal_binary``/
@@ -88,6 +89,15 @@ Errors carry Go's exact texts (``gob: decoding into local type *uint,
 received remote type int``, ``value for "X" out of range``...).  Hostile
 input never allocates more than a small multiple of the bytes received;
 message size is capped by ``max_message_size`` (Go's ``tooBig``, 8 GiB).
+
+Fidelity notes: type ids are numbered per Encoder from 65 in Go's order, as
+a fresh Go process numbers them (Go's ids are process-wide), so each stream
+is byte-identical to a fresh Go process's; receivers never depend on the
+numbers.  ``gob_decode(data)`` is called on an instance made with
+``cls.__new__`` (Go's zero value); if it returns an instance of the class,
+that is the result.  Times keep microseconds (Go sends nanoseconds), and
+negative zone offsets that are not whole minutes shift on decoding exactly
+as Go 1.19's ``UnmarshalBinary`` shifts them.
 """
 
 from __future__ import annotations
@@ -96,13 +106,13 @@ from ._decoder import Decoder, loads
 from ._encoder import Encoder, dumps
 from ._types import (GoType, array, byte, complex64, complex128, float32,
                      float64, go_type, infer_type, int8, int16, int32, int64,
-                     map, ptr, register, rune, slice, uint, uint8, uint16,
+                     map, named, ptr, register, rune, slice, uint, uint8, uint16,
                      uint32, uint64, uintptr)
 from ._wire import TOO_BIG, GobError
 
 __all__ = [
     "Encoder", "Decoder", "dumps", "loads", "register", "GobError", "TOO_BIG",
-    "GoType", "go_type", "infer_type", "slice", "array", "map", "ptr",
+    "GoType", "go_type", "infer_type", "slice", "array", "map", "ptr", "named",
     "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
     "uint64", "uintptr", "float32", "float64", "complex64", "complex128",
     "byte", "rune",

@@ -102,15 +102,15 @@ def _inline(kind: str, target: str, i: int) -> list[str]:
             "b = buf[pos]",
             "if b < 0x80:",
             "    pos += 1",
-            "    count = b",
+            "    cnt = b",
             "else:",
-            "    count, pos = read_uint(buf, pos)",
-            "    if count * 16 > TOO_BIG:",
-            "        raise GobError(f'gob: string slice too big: {count} elements of 16 bytes')",
+            "    cnt, pos = read_uint(buf, pos)",
+            "    if cnt * 16 > TOO_BIG:",
+            "        raise GobError(f'gob: string slice too big: {cnt} elements of 16 bytes')",
             f"{target} = t = []",
-            "for _j in range(count):",
+            "for _j in range(cnt):",
             "    if pos >= end:",
-            "        raise GobError(f'gob: decoding array or slice: length exceeds input size ({count} elements)')",
+            "        raise GobError(f'gob: decoding array or slice: length exceeds input size ({cnt} elements)')",
             "    b = buf[pos]",
             "    e = pos + 1 + b",
             "    if b < 0x80 and e <= end:",
@@ -122,6 +122,27 @@ def _inline(kind: str, target: str, i: int) -> list[str]:
         ]
     # Other ops may decode interfaces, which append messages to buf.
     return [f"{target}, pos = op{i}(d, buf, pos)", "end = len(buf)"]
+
+
+END = 1 << 80   # beyond any field number
+_MISSING = object()
+
+
+def _next_field(i: int) -> list[str]:
+    """Read the delta after field ``i``: sets ``f`` to the next field number."""
+    return [
+        "if pos < end:",
+        "    f = buf[pos]",
+        "    if f < 0x80:",
+        "        pos += 1",
+        "    else:",
+        "        f, pos = read_uint(buf, pos)",
+        "        if f >= 1 << 63:",
+        "            raise GobError('gob: decode: corrupted data: negative delta')",
+        f"    f = f + {i} if f else END" if i >= 0 else "    f = f - 1 if f else END",
+        "else:",
+        "    f = END",
+    ]
 
 
 def struct_decoder(name: str, kinds: list[str], ops: list[Callable],
@@ -144,38 +165,33 @@ def struct_decoder(name: str, kinds: list[str], ops: list[Callable],
     ns: dict[str, Any] = {"GobError": GobError, "read_uint": read_uint,
                           "FLOAT1": FLOAT1, "PAD": PAD, "unpack": _unpack_le_double,
                           "ERR_RANGE": ERR_RANGE, "cls": cls, "TOO_BIG": TOO_BIG,
+                          "END": END,
                           "new": object.__new__ if cls is None else cls.__new__,
                           "setattr": object.__setattr__}
     body: list[str] = []
+    # Factory defaults (fresh lists...) are made only for fields not sent.
+    ns["MISSING"] = _MISSING
     for j, (is_factory, value) in enumerate(defaults):
         ns[f"z{j}"] = value
-        body.append(f"v{j} = z{j}()" if is_factory else f"v{j} = z{j}")
-    body += [
-        "fieldnum = -1",
-        "end = len(buf)",
-        "while pos < end:",
-        "    delta = buf[pos]",
-        "    if delta < 0x80:",
-        "        pos += 1",
-        "    else:",
-        "        delta, pos = read_uint(buf, pos)",
-        "        if delta >= 1 << 63:",
-        "            raise GobError('gob: decode: corrupted data: negative delta')",
-        "    if delta == 0:",
-        "        break",
-        "    fieldnum += delta",
-    ]
+        body.append(f"v{j} = MISSING" if is_factory else f"v{j} = z{j}")
+    # Deltas are positive, so fields arrive in increasing order: one test
+    # per remote field, in order, sees every valid stream.  ``f`` is the
+    # number of the next field present, END once the struct (or the
+    # message) ends.
+    body.append("end = len(buf)")
+    body += _next_field(-1)
     for i, kind in enumerate(kinds):
         ns[f"op{i}"] = ops[i]
         ns[f"sop{i}"] = string_op
         t = targets[i]
         target = f"v{t}" if t is not None else "_"
-        body.append(f"    {'if' if i == 0 else 'elif'} fieldnum == {i}:")
-        body += ["        " + line for line in _inline(kind if t is not None else K_OTHER, target, i)]
-    if kinds:
-        body += ["    else:", "        raise GobError(ERR_RANGE)"]
-    else:
-        body += ["    raise GobError(ERR_RANGE)"]
+        body.append(f"if f == {i}:")
+        body += ["    " + line for line in _inline(kind if t is not None else K_OTHER, target, i)]
+        body += ["    " + line for line in _next_field(i)]
+    body += ["if f != END:", "    raise GobError(ERR_RANGE)"]
+    for j, (is_factory, _) in enumerate(defaults):
+        if is_factory:
+            body += [f"if v{j} is MISSING:", f"    v{j} = z{j}()"]
     items = ", ".join(f"{n!r}: v{j}" for j, n in enumerate(locals_))
     if build == "dict":
         body.append(f"o = {{{items}}}")

@@ -1,368 +1,35 @@
 """The gob Decoder: reads one message at a time, never ahead.
 
-A value's bytes live in one bytearray for the duration of a ``decode``
-call.  Decoding an interface may need the next message (Go's encoder splits
-a value around new type definitions); that message is *appended* to the same
-bytearray only once the current bytes are consumed, so every op holding
-``(buf, pos)`` stays valid.  Ops are closures ``op(dec, buf, pos) ->
-(value, pos)`` compiled once per (local type, remote type id) and cached on
-the Decoder, since remote ids are per stream.
+A value is decoded from its message's bytes.  Decoding an interface may need
+the next message (Go's encoder splits a value around new type definitions);
+for types that can hold interfaces the message is copied into a bytearray,
+and a later message is *appended* to it only once the current bytes are
+consumed, so every op holding ``(buf, pos)`` stays valid.  Ops (see
+``_decops``) are compiled once per (local type, remote type id) and cached
+on the Decoder, since remote ids are per stream; struct decoders are
+generated source (``_decgen``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as _dt
-import json
 import struct
 import threading
-from typing import Any, Callable
+from typing import Any
 
 from . import _types as T
-from ._time import unmarshal_time
-from ._wire import TOO_BIG, GobError, bits_float, float32_max
-from ._decgen import (FLOAT1, K_BOOL, K_FLOAT, K_INT, K_OTHER, K_STRING, K_STRSLICE,
-                      K_UINT, PAD, struct_decoder)
+from ._decgen import K_OTHER, struct_decoder
+from ._wire import TOO_BIG, GobError
 from ._wiretype import (BASIC_NAMES, BUILTIN, ERR_RANGE, WireType, parse_wire_type,
                         read_int, read_uint)
-
-ERR_BAD_TYPE = "gob: unknown type id or corrupted data"
-_UTC = _dt.timezone.utc
-_ZERO_TIME = _dt.datetime(1, 1, 1, tzinfo=_UTC)
-_MAX_DEPTH = 100  # nesting of types compiled in one go (Go: 10000 for ignores)
-
-_BASIC_IDS = {T.BOOL: 1, T.INT: 2, T.UINT: 3, T.FLOAT: 4, T.BYTES: 5,
-              T.STRING: 6, T.COMPLEX: 7, T.IFACE: 8}
-
-Op = Callable[[Any, bytearray, int], tuple]
-_NOTHING = object()
-
-
-def _quote(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
-
-
-def _overflow(name: str) -> GobError:
-    return GobError(f'value for "{name}" out of range')
-
-
-def _hashable(v):
-    if isinstance(v, list):
-        return tuple(_hashable(x) for x in v)
-    if isinstance(v, dict):
-        return tuple((k, _hashable(x)) for k, x in v.items())
-    return v
-
-
-# --- basic ops shared by every decoder ---------------------------------------
-
-def _op_bool(d, buf, pos):
-    b = buf[pos]
-    if b < 0x80:
-        return b != 0, pos + 1
-    u, pos = read_uint(buf, pos)
-    return u != 0, pos
-
-
-def _op_int(d, buf, pos):
-    b = buf[pos]
-    if b < 0x80:
-        return ((~(b >> 1)) if b & 1 else (b >> 1)), pos + 1
-    u, pos = read_uint(buf, pos)
-    return ((~(u >> 1)) if u & 1 else (u >> 1)), pos
-
-
-def _op_uint(d, buf, pos):
-    b = buf[pos]
-    if b < 0x80:
-        return b, pos + 1
-    return read_uint(buf, pos)
-
-
-def _op_float(d, buf, pos):
-    b = buf[pos]
-    if b < 0x80:
-        return FLOAT1[b], pos + 1
-    n = 256 - b
-    e = pos + 1 + n
-    if n <= 8 and e <= len(buf):
-        return _unpack_le(PAD[n] + buf[pos + 1:e])[0], e
-    u, pos = read_uint(buf, pos)
-    return bits_float(u), pos
-
-
-_unpack_le = struct.Struct("<d").unpack
-
-
-def _op_complex(d, buf, pos):
-    u, pos = read_uint(buf, pos)
-    v, pos = read_uint(buf, pos)
-    return complex(bits_float(u), bits_float(v)), pos
-
-
-def _length(buf, pos):
-    n, pos = read_uint(buf, pos)
-    if n > len(buf) - pos or n >= TOO_BIG:
-        return -1, pos
-    return n, pos
-
-
-def _op_string(d, buf, pos):
-    n = buf[pos]
-    if n < 0x80 and pos + 1 + n <= len(buf):
-        pos += 1
-        s = buf[pos:pos + n]
-        try:
-            return s.decode(), pos + n
-        except UnicodeDecodeError:
-            return s.decode("utf-8", "surrogateescape"), pos + n
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: bad string slice length: 0")
-    return buf[pos:pos + n].decode("utf-8", "surrogateescape"), pos + n
-
-
-def _op_bytes(d, buf, pos):
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: bad []uint8 slice length: 0")
-    return bytes(buf[pos:pos + n]), pos + n
-
-
-def _skip_bytes(d, buf, pos):
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: slice length too large")
-    return None, pos + n
-
-
-def _plain_string(d, buf, pos):
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: slice length too large")
-    return buf[pos:pos + n].decode("utf-8", "surrogateescape"), pos + n
-
-
-def _plain_bytes(d, buf, pos):
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: slice length too large")
-    return bytes(buf[pos:pos + n]), pos + n
-
-
-def _gob_payload(buf, pos):
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: GobDecoder: length too large for buffer")
-    return bytes(buf[pos:pos + n]), pos + n
-
-
-def _op_time(d, buf, pos):
-    data, pos = _gob_payload(buf, pos)
-    return unmarshal_time(data), pos
-
-
-def _int_into(name: str, lo: int, hi: int) -> Op:
-    def op(d, buf, pos):
-        b = buf[pos]
-        if b < 0x80:
-            v = (~(b >> 1)) if b & 1 else (b >> 1)
-            pos += 1
-        else:
-            u, pos = read_uint(buf, pos)
-            v = (~(u >> 1)) if u & 1 else (u >> 1)
-        if v < lo or v > hi:
-            raise _overflow(name)
-        return v, pos
-    return op
-
-
-def _uint_into(name: str, hi: int) -> Op:
-    def op(d, buf, pos):
-        v, pos = read_uint(buf, pos)
-        if v > hi:
-            raise _overflow(name)
-        return v, pos
-    return op
-
-
-def _float32_into(name: str) -> Op:
-    def op(d, buf, pos):
-        u, pos = read_uint(buf, pos)
-        v = bits_float(u)
-        if float32_max < abs(v) < float("inf"):
-            raise _overflow(name)
-        return v, pos
-    return op
-
-
-def _complex64_into(name: str) -> Op:
-    def op(d, buf, pos):
-        u, pos = read_uint(buf, pos)
-        w, pos = read_uint(buf, pos)
-        re, im = bits_float(u), bits_float(w)
-        for x in (re, im):
-            if float32_max < abs(x) < float("inf"):
-                raise _overflow(name)
-        return complex(re, im), pos
-    return op
-
-
-def _go_size(gt: T.GoType) -> int:
-    """Go's in-memory size of a value of ``gt`` (for "slice too big")."""
-    k = gt.kind
-    if k in (T.INT, T.UINT):
-        return {"int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "int32": 4,
-                "uint32": 4}.get(gt.go, 8)
-    return {T.BOOL: 1, T.FLOAT: 4 if gt.narrow else 8,
-            T.COMPLEX: 8 if gt.narrow else 16, T.STRING: 16, T.BYTES: 24,
-            T.SLICE: 24, T.MAP: 8, T.PTR: 8, T.IFACE: 16, T.TIME: 24,
-            T.ARRAY: gt.length * _go_size(gt.elem) if k == T.ARRAY else 0,
-            T.STRUCT: 8 * len(gt.fields) if k == T.STRUCT else 0,
-            T.GOBENC: 8}.get(k, 8)
-
-
-_PLAIN_KINDS = {1: K_BOOL, 2: K_INT, 3: K_UINT, 4: K_FLOAT, 6: K_STRING}
-
-
-def _inline_kind(gt: T.GoType) -> str:
-    k = gt.kind
-    if k == T.INT and not gt.narrow:
-        return K_INT
-    if k == T.UINT and not gt.narrow:
-        return K_UINT
-    if k == T.BOOL:
-        return K_BOOL
-    if k == T.STRING:
-        return K_STRING
-    if k == T.FLOAT and not gt.narrow:
-        return K_FLOAT
-    if k == T.SLICE and gt.elem.kind == T.STRING:
-        return K_STRSLICE
-    return K_OTHER
-
-
-class _Struct:
-    """How to build instances of one dataclass: defaults and construction."""
-
-    __slots__ = ("cls", "static", "factories", "slots", "nfields", "order",
-                 "build_kind")
-
-
-    def __init__(self, gt: T.GoType) -> None:
-        cls = gt.cls
-        self.cls = cls
-        self.static: dict[str, Any] = {}
-        self.factories: list[tuple[str, Callable[[], Any]]] = []
-        fts = {f.attr: f.type for f in gt.fields}
-        hints = None
-        dfields = dataclasses.fields(cls)
-        self.nfields = len(dfields)
-        self.order = [f.name for f in dfields]
-        for f in dfields:
-            if f.default is not dataclasses.MISSING:
-                self.static[f.name] = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                self.factories.append((f.name, f.default_factory))
-            else:
-                ft = fts.get(f.name)
-                if ft is None:
-                    if hints is None:
-                        hints = T._hints(cls)
-                    try:
-                        ft = T.go_type(hints.get(f.name, f.type))
-                    except GobError:
-                        ft = None
-                z = _zero_factory(ft) if ft is not None else None
-                if callable(z):
-                    self.factories.append((f.name, z))
-                else:
-                    self.static[f.name] = z
-        self.slots = not hasattr(cls, "__dict__") or "__slots__" in vars(cls)
-        params = getattr(cls, "__dataclass_params__", None)
-        frozen = bool(params and params.frozen) or "__setattr__" in vars(cls)
-        ok_names = all(n.isidentifier() for n in self.order)
-        self.build_kind = "obj" if not frozen and ok_names else "slots"
-
-    def default(self, name: str) -> tuple[bool, Any]:
-        """``(is_factory, value)`` giving the default of field ``name``."""
-        if name in self.static:
-            return False, self.static[name]
-        for n, f in self.factories:
-            if n == name:
-                return True, f
-        return False, None
-
-    def new_values(self) -> dict:
-        vals = self.static.copy()
-        for name, f in self.factories:
-            vals[name] = f()
-        return vals
-
-    def build(self, vals: dict):
-        obj = self.cls.__new__(self.cls)
-        if self.slots:
-            for k, v in vals.items():
-                object.__setattr__(obj, k, v)
-        else:
-            obj.__dict__.update(vals)
-        return obj
-
-
-def _zero_factory(gt: T.GoType):
-    """The Go zero value of ``gt`` as a constant, or a factory for fresh ones."""
-    k = gt.kind
-    if k == T.BOOL:
-        return False
-    if k in (T.INT, T.UINT):
-        return 0
-    if k == T.FLOAT:
-        return 0.0
-    if k == T.COMPLEX:
-        return 0j
-    if k == T.STRING:
-        return ""
-    if k == T.BYTES:
-        return b""
-    if k == T.SLICE:
-        return list
-    if k == T.MAP:
-        return dict
-    if k == T.TIME:
-        return _ZERO_TIME
-    if k == T.ARRAY:
-        z = _zero_factory(gt.elem)
-        n = gt.length
-        if callable(z):
-            return lambda: tuple(z() for _ in range(n))
-        return (z,) * n
-    if k == T.STRUCT:
-        return lambda: _zero_struct(gt)
-    return None
-
-
-_zero_depth = threading.local()
-
-
-def _zero_struct(gt: T.GoType):
-    depth = getattr(_zero_depth, "n", 0)
-    if depth > 20:
-        return None
-    _zero_depth.n = depth + 1
-    try:
-        return _structs(gt).build(_structs(gt).new_values())
-    finally:
-        _zero_depth.n = depth
-
-
-_struct_info: dict[T.GoType, _Struct] = {}
-
-
-def _structs(gt: T.GoType) -> _Struct:
-    s = _struct_info.get(gt)
-    if s is None:
-        s = _struct_info[gt] = _Struct(gt)
-    return s
+from ._decops import (_BASIC_IDS, _MAX_DEPTH, _NOTHING, _PLAIN_KINDS, _ZERO_TIME,
+                      ERR_BAD_TYPE, Op, _array_op, _complex64_into, _float32_into,
+                      _gob_payload, _gobdec_op, _go_size, _hk, _iface_into, _iface_skip,
+                      _inline_kind, _int_into, _length, _map_op, _op_bool, _op_bytes,
+                      _op_complex, _op_float, _op_int, _op_string, _op_time, _op_uint,
+                      _plain_bytes, _plain_string, _singleton, _skip_bytes, _slice_op,
+                      _uint_into)
+from ._decstruct import _structs
+from ._time import unmarshal_time
 
 
 class _Reader:
@@ -406,6 +73,7 @@ class Decoder:
         self._lock = threading.Lock()
         self._depth = 0
         self._iface_memo: dict[int, bool] = {}
+        self._building: dict[tuple, list] = {}
 
     def _sharing(self, r: Any) -> "Decoder":
         """A Decoder reading ``r`` that shares this one's received types and
@@ -415,6 +83,7 @@ class Decoder:
         d._read = r.read
         d._lock = threading.Lock()
         d._depth = 0
+        d._building = {}
         return d
 
     # --- public API ------------------------------------------------------------
@@ -469,7 +138,7 @@ class Decoder:
                 raise GobError("EOF") from None
             except RecursionError:
                 raise GobError("gob: invalid nesting depth") from None
-            except (struct.error, OverflowError, ValueError) as exc:
+            except (struct.error, OverflowError, ValueError, TypeError) as exc:
                 raise GobError(f"gob: corrupted data: {exc}") from None
 
     def _top_sequence(self) -> tuple[int, bytes, int]:
@@ -557,11 +226,11 @@ class Decoder:
             data += more
         return data
 
-    def _type_sequence(self, buf: bytearray, pos: int, iface: bool) -> tuple[int, int]:
+    def _type_sequence(self, buf: bytearray, pos: int) -> tuple[int, int]:
         """Go's decodeTypeSequence inside an interface value: absorb
         definitions (reading further messages into ``buf`` once it is
-        consumed), return the concrete value's id."""
-        first = True
+        consumed), skipping the chunk count Go writes after a definition
+        that shares the value's buffer; return the concrete value's id."""
         while True:
             if pos >= len(buf):
                 msg = self._recv_message()
@@ -570,19 +239,13 @@ class Decoder:
                 buf += msg
             try:
                 tid, pos = read_int(buf, pos)
+                if tid >= 0:
+                    return tid, pos
+                pos = self._recv_type(-tid, buf, pos)
+                if pos < len(buf):
+                    _, pos = read_uint(buf, pos)
             except IndexError:
                 raise GobError("unexpected EOF") from None
-            if tid >= 0:
-                return tid, pos
-            pos = self._recv_type(-tid, buf, pos)
-            if pos < len(buf):
-                if not iface:
-                    raise GobError("extra data in buffer")
-                try:
-                    _, pos = read_uint(buf, pos)
-                except IndexError:
-                    raise GobError("EOF") from None
-            first = False
 
     def _recv_type(self, tid: int, buf: bytearray, pos: int) -> int:
         if tid < 64 or tid in self._wire:
@@ -753,13 +416,20 @@ class Decoder:
 
     def _op_for(self, wid: int, lt: T.GoType, name: str) -> Op:
         """Op decoding remote ``wid`` into local ``lt`` (compatibility checked)."""
+        key = (lt, wid)
+        cell = self._building.get(key)
+        if cell is not None:   # a named type containing itself
+            return lambda d, buf, pos: cell[0](d, buf, pos)
         self._depth += 1
+        cell = self._building[key] = [None]
         try:
             if self._depth > _MAX_DEPTH:
                 raise GobError("invalid nesting depth")
-            return self._op_for1(wid, lt, name)
+            op = cell[0] = self._op_for1(wid, lt, name)
+            return op
         finally:
             self._depth -= 1
+            del self._building[key]
 
     def _op_for1(self, wid: int, lt: T.GoType, name: str) -> Op:
         gt = lt.base
@@ -991,156 +661,6 @@ class Decoder:
         return op
 
 
-def _hk(r):
-    v, pos = r
-    return _hashable(v), pos
-
-
-def _singleton(op: Op) -> Op:
-    def single(d, buf, pos):
-        if buf[pos] != 0:
-            raise GobError("gob: decode: corrupted data: non-zero delta for singleton")
-        return op(d, buf, pos + 1)
-    return single
-
-
-def _slice_op(eop: Op, size: int, elem_go: str) -> Op:
-    if eop is _op_string or eop is _plain_string:
-        return _string_slice_op(eop, size, elem_go)
-
-    def op(d, buf, pos):
-        b = buf[pos]
-        if b < 0x80:
-            n = b
-            pos += 1
-        else:
-            n, pos = read_uint(buf, pos)
-        if size and n * size > TOO_BIG:
-            raise GobError(f"gob: {elem_go} slice too big: {n} elements of {size} bytes")
-        out = []
-        append = out.append
-        for _ in range(n):
-            if pos >= len(buf):
-                raise GobError(f"gob: decoding array or slice: length exceeds input size ({n} elements)")
-            v, pos = eop(d, buf, pos)
-            append(v)
-        return out, pos
-    return op
-
-
-def _string_slice_op(eop: Op, size: int, elem_go: str) -> Op:
-    def op(d, buf, pos):
-        b = buf[pos]
-        if b < 0x80:
-            n = b
-            pos += 1
-        else:
-            n, pos = read_uint(buf, pos)
-        if size and n * size > TOO_BIG:
-            raise GobError(f"gob: {elem_go} slice too big: {n} elements of {size} bytes")
-        out = []
-        append = out.append
-        for _ in range(n):
-            if pos >= len(buf):
-                raise GobError(f"gob: decoding array or slice: length exceeds input size ({n} elements)")
-            b = buf[pos]
-            e = pos + 1 + b
-            if b < 0x80 and e <= len(buf):
-                append(buf[pos + 1:e].decode("utf-8", "surrogateescape"))
-                pos = e
-            else:
-                v, pos = eop(d, buf, pos)
-                append(v)
-        return out, pos
-    return op
-
-
-def _array_op(eop: Op, length: int, make) -> Op:
-    def op(d, buf, pos):
-        n, pos = read_uint(buf, pos)
-        if n != length:
-            raise GobError("gob: length mismatch in decodeArray")
-        out = []
-        for _ in range(n):
-            if pos >= len(buf):
-                raise GobError(f"gob: decoding array or slice: length exceeds input size ({n} elements)")
-            v, pos = eop(d, buf, pos)
-            out.append(v)
-        return make(out), pos
-    return op
-
-
-def _map_op(kop: Op, vop: Op) -> Op:
-    def op(d, buf, pos):
-        n, pos = read_uint(buf, pos)
-        out = {}
-        for _ in range(n):
-            if pos >= len(buf):
-                raise GobError("EOF")
-            k, pos = kop(d, buf, pos)
-            out[k], pos = vop(d, buf, pos)
-        return out, pos
-    return op
-
-
-def _gobdec_op(gt: T.GoType) -> Op:
-    cls = gt.cls
-    meth = "gob_decode" if gt.marshal == 4 else "unmarshal_binary"
-
-    def op(d, buf, pos):
-        data, pos = _gob_payload(buf, pos)
-        obj = cls.__new__(cls)
-        r = getattr(obj, meth)(data)
-        if isinstance(r, cls):
-            obj = r
-        return obj, pos
-    return op
-
-
-def _iface_name(buf, pos):
-    nr, pos = read_uint(buf, pos)
-    if nr > 1 << 31:
-        raise GobError(f"gob: invalid type name length {nr}")
-    if nr > len(buf) - pos:
-        raise GobError(f"gob: invalid type name length {nr}: exceeds input size")
-    return bytes(buf[pos:pos + nr]).decode("utf-8", "surrogateescape"), pos + nr
-
-
-def _iface_into(d: Decoder, buf, pos):
-    """Decode an interface value: name, definitions, id, count, value."""
-    name, pos = _iface_name(buf, pos)
-    if not name:
-        return None, pos
-    if len(name.encode("utf-8", "surrogateescape")) > 1024:
-        raise GobError(f"gob: name too long ({len(name)} bytes): {_quote(name[:20])}...")
-    lt = T.registered_type(name)
-    if lt is None:
-        raise GobError(f"gob: name not registered for interface: {_quote(name)}")
-    cid, pos = d._type_sequence(buf, pos, True)
-    _, pos = read_uint(buf, pos)   # byte count; only used when skipping in Go
-    v, pos = d._into_top(lt, cid)(d, buf, pos)
-    cls = lt.pyclass
-    if cls is not None and cls.__module__ == T.__name__ and v.__class__ is not cls:
-        v = cls(v)
-    return v, pos
-
-
-def _iface_skip(d: Decoder, buf, pos):
-    """Skip an interface value by parsing it (tolerates nil and nested
-    definitions, unlike Go 1.19's count-based skip)."""
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: bad interface encoding: name too large for buffer")
-    pos += n
-    if n == 0:
-        return None, pos
-    cid, pos = d._type_sequence(buf, pos, True)
-    n, pos = _length(buf, pos)
-    if n < 0:
-        raise GobError("gob: bad interface encoding: data length too large for buffer")
-    return d._ignore_top(cid)(d, buf, pos)
-
-
 def _value_message(data) -> tuple[int, int] | None:
     """(offset, type id) of the first value message in ``data``, if well formed."""
     pos, n = 0, len(data)
@@ -1173,12 +693,13 @@ def loads(data: bytes, into: Any = None) -> Any:
     anything malformed (see :meth:`Decoder.decode`).
     """
     found = _value_message(data)
-    if found is None or found[0] > 1 << 16:
+    if found is None or found[0] > 4096:
         return Decoder(_Reader(data)).decode(into)
     offset, wid = found
     prefix = bytes(data[:offset])
     known = _preambles.get(prefix)
-    if known is not None:
+    if known is not None and not known._has_iface(wid):
+        # The value defines no types, so the shared state stays untouched.
         dec = known._sharing(_Reader(data, offset))
         return dec.decode(into)
     dec = Decoder(_Reader(data))

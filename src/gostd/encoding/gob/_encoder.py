@@ -10,6 +10,7 @@ per field.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import struct
 import threading
@@ -69,12 +70,18 @@ def _uint_op(gt: T.GoType) -> Op:
 
 
 def _float_op(gt: T.GoType) -> Op:
-    if gt.narrow:
-        def op(e, b, v):
-            put_uint(b, float_bits(round_float32(v)))
-    else:
-        def op(e, b, v):
-            put_uint(b, float_bits(v))
+    rnd = round_float32 if gt.narrow else float
+
+    def op(e, b, v):
+        q = _pack_le(rnd(v)).lstrip(b"\0")
+        n = len(q)
+        if n == 1 and q[0] < 0x80:
+            b.append(q[0])
+        elif n == 0:
+            b.append(0)
+        else:
+            b.append(256 - n)
+            b += q
     return op
 
 
@@ -249,6 +256,22 @@ def T_zero(gt: T.GoType):
 
 # --- zero tests for struct fields (Go omits zero-valued fields) -------------
 
+def go_is_zero(v: Any) -> bool:
+    """Go's ``isZero`` on a Python value (for GobEncoder fields): None,
+    zero numbers, empty strings and collections, arrays of zeros, zero
+    times, and dataclasses whose every field (exported or not) is zero."""
+    if v is None:
+        return True
+    if isinstance(v, (bool, int, float, complex, str, bytes, bytearray, list, dict)):
+        return not v
+    if isinstance(v, tuple):
+        return all(go_is_zero(x) for x in v)
+    if isinstance(v, _dt.datetime):
+        return time_is_zero(v)
+    if dataclasses.is_dataclass(v):
+        return all(go_is_zero(getattr(v, f.name)) for f in dataclasses.fields(v))
+    return False
+
 def _never(v):
     return False
 
@@ -275,10 +298,8 @@ def zero_test(gt: T.GoType):
         return lambda v: v is None or time_is_zero(v)
     if k == T.GOBENC:
         def z(v):
-            if v is None:
-                return True
             f = getattr(v, "gob_is_zero", None)
-            return bool(f()) if f is not None else False
+            return bool(f()) if f is not None else go_is_zero(v)
         return z
     # pointer: nil, or the pointee would be omitted
     inner = zero_test(gt.base)
@@ -317,7 +338,6 @@ def _struct_op(gt: T.GoType) -> Op:
         return op
     cls = gt.cls
     fields = gt.fields
-    import dataclasses
     if dataclasses.fields(cls) and not fields:
         raise GobError(f"gob: type {gt.go} has no exported fields")
     ns: dict[str, Any] = {"GobError": GobError, "put_uint": put_uint,
@@ -369,14 +389,16 @@ def _struct_op(gt: T.GoType) -> Op:
         elif base.kind == T.BOOL:
             lines.append("        b.append(1)")
         elif base.kind == T.FLOAT and not base.narrow:
+            # The little-endian IEEE bytes are the big-endian bytes of the
+            # unsigned integer gob sends; its leading zero bytes are dropped.
             lines += [
-                "        u = from_bytes(pack_le(x), 'big')",
-                "        if u < 0x80:",
-                "            b.append(u)",
+                "        q = pack_le(x).lstrip(b'\\0')",
+                "        n = len(q)",
+                "        if n == 1 and q[0] < 0x80:",
+                "            b.append(q[0])",
                 "        else:",
-                "            n = (u.bit_length() + 7) >> 3",
                 "            b.append(256 - n)",
-                "            b += u.to_bytes(n, 'big')",
+                "            b += q",
             ]
         elif base.kind == T.UINT and not base.narrow:
             lines += [
@@ -442,12 +464,16 @@ def value_op(gt: T.GoType) -> Op:
             op = _gobenc_op(gt)
         elif k == T.STRUCT:
             op = _struct_op(gt)
-        elif k == T.SLICE:
-            op = _slice_op(gt)
-        elif k == T.ARRAY:
-            op = _array_op(gt)
-        elif k == T.MAP:
-            op = _map_op(gt)
+        elif k in (T.SLICE, T.ARRAY, T.MAP):
+            # A named type may contain itself: build behind a trampoline.
+            cell: list = [None]
+            _ops[gt] = lambda e, b, v: cell[0](e, b, v)
+            try:
+                op = {T.SLICE: _slice_op, T.ARRAY: _array_op, T.MAP: _map_op}[k](gt)
+            except BaseException:
+                del _ops[gt]
+                raise
+            cell[0] = op
         else:
             raise GobError(f"gob NewTypeObject can't handle type: {gt.go}")
         _ops[gt] = op
@@ -511,8 +537,12 @@ class Encoder:
                 plan = self._plans.get(key)
             except TypeError:
                 plan = None
-            if plan is None:
-                plan = self._plan(value, type)
+            if plan is None or value is None:
+                try:
+                    plan = self._plan(value, type)
+                except BaseException:
+                    self._flush_partial()   # definitions already counted as sent
+                    raise
             head, op = plan
             b = bytearray(head)
             try:
@@ -604,6 +634,13 @@ class Encoder:
         if k == T.STRUCT:
             for f in gt.fields:
                 self._send_type(w, b, f.type)
+        elif k == T.GOBENC and dataclasses.is_dataclass(gt.cls):
+            # Go also describes the exported fields of a GobEncoder struct.
+            hints = T._hints(gt.cls)
+            for f in dataclasses.fields(gt.cls):
+                wire = f.metadata.get("gob", f.name) if f.metadata else f.name
+                if wire != "-" and wire[:1].isupper():
+                    self._send_type(w, b, T.go_type(hints.get(f.name, f.type)))
         elif k in (T.SLICE, T.ARRAY):
             self._send_type(w, b, gt.elem)
         elif k == T.MAP:
@@ -660,7 +697,7 @@ def dumps(value: Any, type: Any = None) -> bytes:  # noqa: A002
         fresh = _fresh.get(key)
     except TypeError:
         fresh = None
-    if fresh is not None:
+    if fresh is not None and value is not None:
         preamble, head, op = fresh
         b = bytearray(head)
         try:

@@ -21,7 +21,7 @@ from ._wire import GobError
 
 __all__ = [
     "GoType", "go_type", "infer_type", "register", "registered_type",
-    "registered_name", "slice", "array", "map", "ptr",
+    "registered_name", "slice", "array", "map", "ptr", "named",
     "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
     "uint64", "uintptr", "float32", "float64", "complex64", "complex128",
     "byte", "rune",
@@ -199,6 +199,36 @@ def map(k, v) -> GoType:  # noqa: A001 - Go's name
     kt, vt = go_type(k), go_type(v)
     return _intern(("map", kt, vt),
                    lambda: GoType(MAP, f"map[{kt.go}]{vt.go}", key=kt, elem=vt))
+
+
+def named(name: str, underlying: Any, package: str = "main") -> GoType:
+    """A named Go type (``type S []S`` is ``named("S", lambda S: list[S])``).
+
+    ``underlying`` is an annotation, or a function receiving the new type
+    (for recursive definitions) and returning one.  The name appears in type
+    definitions and error messages exactly as Go's ``main.S`` would.
+    """
+    key = ("named", package, name)
+    with _lock:
+        t = _interned.get(key)
+        if t is not None:
+            return t
+        t = GoType(None, f"{package}.{name}", name)  # kind set below
+        _interned[key] = t
+        try:
+            u = go_type(underlying(t) if callable(underlying) and not isinstance(
+                underlying, (type, GoType)) and typing.get_origin(underlying) is None
+                else underlying)
+            if u.kind in (STRUCT, GOBENC, TIME, PTR) or u is t:
+                raise GobError(f"gob: named() needs a slice, array, map or basic "
+                               f"underlying type, not {u.go}")
+        except BaseException:
+            del _interned[key]
+            raise
+        for attr in ("kind", "elem", "key", "length", "lo", "hi", "narrow", "pyclass",
+                     "marshal"):
+            setattr(t, attr, getattr(u, attr))
+        return t
 
 
 def _struct_names(cls) -> tuple[str, str]:
@@ -391,9 +421,11 @@ def register(cls: Any, name: str | None = None) -> None:
     registering one type under two names, or two types under one name,
     raises :class:`GobError`... except re-registering the same pair.
     """
-    t = go_type(cls).base
+    full = go_type(cls)
+    t = full.base
     if name is None:
-        name = t.go
+        # Go's Register: a pointer to a named type is "*" + its name.
+        name = "*" + t.go if full.kind == PTR and t.name and t.go else t.go
     if not name:
         raise GobError("gob: attempt to register empty name")
     with _lock:

@@ -1,19 +1,20 @@
-"""Byte streams under the codecs: a buffered reader over a socket or any
-``read``/``write``/``close`` object, and a write buffer flushed whole.
+"""The byte stream under the codecs: a socket or any ``read``/``write``/
+``close`` object, with a read buffer and corked writes.
 
-Go wraps the connection in ``bufio`` on both sides; here :class:`Conn` keeps
-the read buffer (so the server can tell whether a complete request may
-already be waiting) and codecs collect a header and body in a
-:class:`WriteBuffer` and send it with one ``sendall``.
+Go wraps the connection in ``bufio`` on both sides.  Here :class:`Conn`
+keeps the read buffer (so the server can tell whether another request is
+already waiting) and can hold writes back while a burst of requests is
+being answered, sending the replies together.
 """
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 from typing import Any
 
-__all__ = ["Conn", "WriteBuffer", "as_conn"]
+__all__ = ["Conn", "as_conn"]
 
 _RECV = 65536
 
@@ -27,7 +28,7 @@ class Conn:
     """
 
     __slots__ = ("_raw", "_sock", "_buf", "_pos", "_eof", "closed", "_wlock", "_corked",
-                 "_pending", "__weakref__")
+                 "_pending", "_poll", "__weakref__")
 
     def __init__(self, raw: Any) -> None:
         self._raw = raw
@@ -43,6 +44,7 @@ class Conn:
         self._wlock = threading.Lock()
         self._corked = False
         self._pending = bytearray()
+        self._poll: Any = None   # a poll object watching the socket, made on first use
 
     @property
     def raw(self) -> Any:
@@ -55,6 +57,30 @@ class Conn:
     def buffered(self) -> int:
         """Bytes received but not yet consumed."""
         return len(self._buf) - self._pos
+
+    @property
+    def pollable(self) -> bool:
+        """Whether :meth:`wait_readable` can tell (a socket underneath)."""
+        return self._sock is not None and hasattr(select, "poll")
+
+    def wait_readable(self, timeout: float) -> bool:
+        """Whether a read would not block within ``timeout`` seconds: bytes
+        are buffered, or the socket has data, end of stream or an error.
+        Only for :attr:`pollable` connections; a closed one is readable."""
+        if self._pos < len(self._buf) or self._eof or self.closed:
+            return True
+        p = self._poll
+        if p is None:
+            try:
+                p = select.poll()
+                p.register(self._sock, select.POLLIN)
+            except (OSError, ValueError):
+                return True
+            self._poll = p
+        try:
+            return bool(p.poll(timeout * 1000.0))
+        except (OSError, ValueError):
+            return True
 
     def _recv(self) -> bytes:
         if self._pending:
@@ -207,36 +233,7 @@ class Conn:
         except OSError:
             pass
 
-    def close_write(self) -> None:
-        """Half-close: tell the peer no more requests/replies will come."""
-        if self._sock is not None:
-            try:
-                self._sock.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-
 
 def as_conn(conn: Any) -> Conn:
     """``conn`` itself if it is a :class:`Conn`, else a new one wrapping it."""
     return conn if isinstance(conn, Conn) else Conn(conn)
-
-
-class WriteBuffer:
-    """A growable byte buffer with a file-like ``write``, flushed in one send."""
-
-    __slots__ = ("data",)
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-
-    def write(self, b: bytes | bytearray | memoryview) -> int:
-        self.data += b
-        return len(b)
-
-    def flush(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        out = bytes(self.data)
-        self.data.clear()
-        return out

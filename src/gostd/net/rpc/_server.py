@@ -30,6 +30,13 @@ log = logging.getLogger("gostd.net.rpc")
 
 CodecFactory = Callable[[Any], ServerCodec]
 
+LINGER = 0.002
+"""Seconds a reader waits on a sequential client's connection for its next
+request before handing the connection back to the poller."""
+
+MAX_LINGERING = 16
+"""Readers that may linger at once per server (each holds a thread)."""
+
 
 def gob_codec(conn: Any) -> ServerCodec:
     from ._gobcodec import GobServerCodec
@@ -57,7 +64,8 @@ class _Conn:
     """
 
     __slots__ = ("server", "codec", "fd", "send_lock", "lock", "inflight",
-                 "reading", "reading_done", "closed", "finished", "owner", "inline_since")
+                 "reading", "reading_done", "closed", "finished", "owner", "inline_since",
+                 "released_at", "chatty")
 
     def __init__(self, server: "Server", codec: ServerCodec, fd: int | None) -> None:
         self.server = server
@@ -72,6 +80,11 @@ class _Conn:
         self.reading_done = False
         self.closed = False
         self.finished = threading.Event()
+        # Lingering (see _linger): when reading last went back to the poller,
+        # and whether the client looks sequential (its next request came
+        # back within LINGER seconds of the previous reply).
+        self.released_at = 0.0
+        self.chatty = False
 
     def _has_buffered(self) -> bool:
         probe = getattr(self.codec, "has_buffered", None)
@@ -85,6 +98,9 @@ class _Conn:
     # buffered).  A call that runs longer than the watchdog's grace period
     # loses the connection to a fresh reader, so it never holds up the
     # calls behind it: Go's goroutine per call, paid for only when needed.
+    # When a sequential client's connection runs dry, the reader lingers a
+    # moment for the next request instead of going back to the poller
+    # (_linger), so a round trip costs no hand-off at all.
 
     def on_ready(self) -> None:
         """Read and run every request already received, then re-arm."""
@@ -102,6 +118,7 @@ class _Conn:
             self.reading = True
             self.owner += 1
             token = self.owner
+        self.chatty = time.monotonic() - self.released_at < LINGER
         raw = getattr(self.codec, "conn", None)
         if raw is not None:
             raw.cork()
@@ -126,8 +143,9 @@ class _Conn:
                     self.inline_since = 0.0
                 if stolen:
                     return  # the watchdog gave the connection to another reader
-            if server._closing or not self._has_buffered():
+            if server._closing or not (self._has_buffered() or self._linger(raw)):
                 break
+        self.released_at = time.monotonic()
         if not self._release(token):
             return
         self._uncork(raw)
@@ -138,6 +156,33 @@ class _Conn:
             server._poller.rearm(self.fd, self.on_ready)  # type: ignore[union-attr]
         except (OSError, ValueError):
             self.stop_reading()
+
+    def _linger(self, raw: Any) -> bool:
+        """Send the replies held back, then wait up to LINGER seconds for the
+        next request; True if it came (the caller reads it, no hand-off).
+
+        Only a chatty connection lingers, and at most MAX_LINGERING per
+        server at once, so a connection used now and then costs no thread
+        while idle, as without lingering.  A wait that comes to nothing
+        marks the connection quiet until a request again follows a reply
+        within LINGER.
+        """
+        if not self.chatty or raw is None or not raw.pollable:
+            return False
+        server = self.server
+        with server._lock:
+            if server._lingering >= MAX_LINGERING:
+                return False
+            server._lingering += 1
+        try:
+            raw.flush()
+            self.chatty = raw.wait_readable(LINGER)
+        except OSError:
+            self.chatty = False
+        finally:
+            with server._lock:
+                server._lingering -= 1
+        return self.chatty and not server._closing
 
     def _release(self, token: int) -> bool:
         """Give up reading; False if the watchdog already took it away."""
@@ -330,6 +375,7 @@ class Server:
         self._conns: set[_Conn] = set()
         self._listeners: set[Any] = set()
         self._closing = False
+        self._lingering = 0               # readers in _linger now (under _lock)
         self._pool = Pool("rpc-server")
         self._poller: Poller | None = None
         self._poller_lock = threading.Lock()
@@ -555,7 +601,9 @@ class Server:
         finish and their replies be written, then closes every connection.
         After ``timeout`` seconds the remaining connections are closed
         anyway.  Listeners being accepted on are shut down, so ``accept``
-        and ``serve_http`` return, but left for their owner to close.
+        and ``serve_http`` return, but left for their owner to close.  A
+        closed server stays closed: connections handed to it later are
+        closed at once.
         """
         self._closing = True
         with self._lock:

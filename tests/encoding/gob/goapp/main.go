@@ -12,6 +12,7 @@ package main
 import (
 	"bufio"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -20,6 +21,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -63,6 +65,50 @@ type Response struct {
 	Seq           uint64
 	Error         string
 }
+// GE is a GobEncoder struct with exported fields: Go also sends the
+// definitions of its field types.
+type GE struct {
+	X    []int
+	Name string
+}
+
+func (g GE) GobEncode() ([]byte, error) {
+	parts := make([]string, len(g.X))
+	for i, x := range g.X {
+		parts[i] = strconv.Itoa(x)
+	}
+	return []byte(strings.Join(parts, ",") + ";" + g.Name), nil
+}
+
+func (g *GE) GobDecode(b []byte) error {
+	s := string(b)
+	i := strings.IndexByte(s, ';')
+	if i < 0 {
+		return errors.New("bad GE payload")
+	}
+	g.X = nil
+	if i > 0 {
+		for _, p := range strings.Split(s[:i], ",") {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return err
+			}
+			g.X = append(g.X, n)
+		}
+	}
+	g.Name = s[i+1:]
+	return nil
+}
+
+type WithGE struct {
+	G   GE
+	P   *GE
+	Gs  []GE
+	N   int
+}
+
+type S []S
+type M map[string]M
 type Box struct {
 	V interface{}
 }
@@ -125,6 +171,10 @@ var types = map[string]reflect.Type{
 	"Response":   reflect.TypeOf(Response{}),
 	"Tree":       reflect.TypeOf(Tree{}),
 	"Box":        reflect.TypeOf(Box{}),
+	"S":          reflect.TypeOf(S(nil)),
+	"GE":         reflect.TypeOf(GE{}),
+	"WithGE":     reflect.TypeOf(WithGE{}),
+	"M":          reflect.TypeOf(M(nil)),
 	"Everything": reflect.TypeOf(Everything{}),
 	"TimeHolder": reflect.TypeOf(struct {
 		When time.Time

@@ -3,7 +3,6 @@ Go interop program (goapp/main.go declares the same types)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -224,12 +223,41 @@ class Everything:
     U64s: list[gob.uint64] = field(default_factory=list)
 
 
+@dataclass
+class GE:
+    """A GobEncoder struct with exported fields (payload "1,2;name")."""
+    X: list[int] = field(default_factory=list)
+    Name: str = ""
+
+    def gob_encode(self) -> bytes:
+        return (",".join(map(str, self.X)) + ";" + self.Name).encode("utf-8", "surrogateescape")
+
+    def gob_decode(self, data: bytes) -> None:
+        s = data.decode("utf-8", "surrogateescape")
+        i = s.index(";")
+        self.X = [int(p) for p in s[:i].split(",")] if i else []
+        self.Name = s[i + 1:]
+
+
+@dataclass
+class WithGE:
+    G: GE = field(default_factory=GE)
+    P: Optional[GE] = None
+    Gs: list[GE] = field(default_factory=list)
+    N: int = 0
+
+
+# Go's recursive named types: type S []S; type M map[string]M
+S = gob.named("S", lambda S: list[S])
+M = gob.named("M", lambda M: dict[str, M])
+
+
 # The Go interop program's type table (goapp/main.go), name -> annotation.
 GO_TYPES: dict[str, Any] = {
     "Args": Args, "Quotient": Quotient, "Point": Point, "Outer": Outer,
     "PtrFields": PtrFields, "Scalars": Scalars, "Node": Node, "Holder": Holder,
     "Request": Request, "Response": Response, "Tree": Tree,
-    "Everything": Everything, "Box": Box, "TimeHolder": TimeHolder, "Empty": Empty,
+    "Everything": Everything, "Box": Box, "S": S, "M": M, "GE": GE, "WithGE": WithGE, "TimeHolder": TimeHolder, "Empty": Empty,
     "int": int, "int8": gob.int8, "uint64": gob.uint64, "float64": float,
     "float32": gob.float32, "complex128": complex, "string": str, "bool": bool,
     "bytes": bytes, "[]int": list[int], "[]string": list[str],

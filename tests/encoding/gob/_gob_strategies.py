@@ -18,7 +18,7 @@ _interface_values = None
 def interface_values():
     global _interface_values
     if _interface_values is None:
-        import _decls as D
+        import _gob_decls as D
         _interface_values = st.one_of(
             st.none(),
             st.integers(-(1 << 63), (1 << 63) - 1),
@@ -110,8 +110,12 @@ def values(gt: T.GoType, depth: int = 0, *, max_map: int = 1):
         return st.one_of(st.none(), st.dictionaries(
             elems(gt.key, depth + 1, max_map), elems(gt.elem, depth + 1, max_map),
             max_size=max_map))
-    if k == T.STRUCT:
-        kw = {f.attr: values(f.type, depth + 1, max_map=max_map) for f in gt.fields}
+    if k == T.STRUCT or (k == T.GOBENC and dataclasses.is_dataclass(gt.cls)):
+        fields = gt.fields if k == T.STRUCT else [
+            T.Field(f.name, f.name, gob.go_type(f.type if not isinstance(f.type, str) else
+                                                T._hints(gt.cls)[f.name]))
+            for f in dataclasses.fields(gt.cls)]
+        kw = {f.attr: values(f.type, depth + 1, max_map=max_map) for f in fields}
         return st.builds(gt.cls, **kw)
     raise NotImplementedError(gt)
 
@@ -145,14 +149,13 @@ def normalize(gt: T.GoType, v, top: bool = True):
             out[f.name] = getattr(v, f.name)
         for f in gt.fields:
             x = getattr(v, f.attr)
-            b = f.type.base
             omitted = _omitted(f.type, x)
             if omitted:
                 # Decoding leaves the field at its default.
                 out[f.attr] = _default(gt.cls, f.attr)
             else:
                 out[f.attr] = normalize(f.type, x, False)
-        return gt.cls(**out) if not getattr(gt.cls, "__gob_name__", None) == "" or True else None
+        return gt.cls(**out)
     return v
 
 
@@ -180,4 +183,7 @@ def _omitted(t: T.GoType, x) -> bool:
     if k == T.TIME:
         from gostd.encoding.gob._time import time_is_zero
         return time_is_zero(x)
+    if k == T.GOBENC:
+        from gostd.encoding.gob._encoder import go_is_zero
+        return go_is_zero(x)
     return False
