@@ -2,6 +2,8 @@
 
 import pathlib
 import re
+import sys
+import types
 
 import pytest
 
@@ -17,8 +19,11 @@ def _blocks_without_servers():
 
 @pytest.mark.parametrize("block", _blocks_without_servers(),
                          ids=lambda b: b.strip().splitlines()[0][:40])
-def test_readme_block_runs(block, capsys):
-    exec(compile(block, str(README), "exec"), {"__name__": "readme"})
+def test_readme_block_runs(block, capsys, monkeypatch):
+    # A real module, so dataclasses defined by the block can find their module.
+    module = types.ModuleType("readme_block")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(block, str(README), "exec"), module.__dict__)
 
 
 def test_readme_has_examples():

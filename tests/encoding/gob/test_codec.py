@@ -698,3 +698,37 @@ def test_encoder_usable_after_an_error():
     assert dec.decode(into=D.Holder) == D.Holder(5, 6)
     with pytest.raises(EOFError):
         dec.decode()
+
+
+def test_socket_stream_header_then_body():
+    """net/rpc's pattern: one Encoder/Decoder per direction on a socket,
+    header then body per call; decode never needs more than the item."""
+    import socket
+    import threading
+    a, b = socket.socketpair()
+    try:
+        wfile = a.makefile("wb", buffering=0)
+        rfile = b.makefile("rb")
+        enc, dec = gob.Encoder(wfile), gob.Decoder(rfile)
+        got = []
+
+        def reader():
+            for _ in range(50):
+                h = dec.decode(into=D.Request)
+                body = dec.decode(into=D.Args) if h.Seq % 2 else dec.skip()
+                got.append((h.ServiceMethod, h.Seq, body))
+        t = threading.Thread(target=reader)
+        t.start()
+        for seq in range(50):
+            enc.encode(D.Request("Arith.Multiply", seq))
+            enc.encode(D.Args(seq, seq * 2))
+        t.join(timeout=30)
+        assert not t.is_alive()
+        assert got == [("Arith.Multiply", s, D.Args(s, 2 * s) if s % 2 else None) for s in range(50)]
+        wfile.close()
+        a.close()
+        with pytest.raises(EOFError):
+            dec.decode()
+    finally:
+        a.close()
+        b.close()

@@ -5,7 +5,19 @@ one per attempted call; a call is in ``_pending`` from just before its
 request is written until its reply header is read (or the connection
 fails, or its own timeout removes it); every call completes exactly once,
 so ``Call.done`` receives it exactly once (dropped if the channel is full,
-like Go).  One reader thread per client reads replies in arrival order.
+like Go).
+
+Replies are read in arrival order by one thread at a time, the holder of
+the *reader role* (``_reading``).  Go dedicates a goroutine to it; here,
+on a socket, a thread blocked in :meth:`Client.call` takes the role when
+it is free and reads until its own reply is in, so a sequential call costs
+no thread hand-off.  Whenever calls are pending and nobody holds the role,
+the background reader (started on first need) takes it and reads until
+nothing is pending.  Before a request is sent by a thread taking the free
+role, what has already arrived is read first, so a server that hung up
+while the client was idle fails the call with ``ErrShutdown``, as Go's
+always-reading goroutine would have.  On a connection that cannot be polled
+the background reader holds the role for good, exactly as in Go.
 """
 
 from __future__ import annotations
@@ -128,8 +140,17 @@ class Client:
         self._seq = 0
         self._pending: dict[int, Call] = {}
         self._closing = False   # the user called close
-        self._shutdown = False  # the reader stopped: no more replies will come
-        self._reader = start_thread(self._input, name="rpc-client-reader")
+        self._shutdown = False  # reading failed: no more replies will come
+        self._reading = False   # some thread holds the reader role
+        self._wake = threading.Condition(self._lock)  # the background reader waits here
+        self._reader: threading.Thread | None = None
+        conn = getattr(codec, "conn", None)
+        # The connection whose readiness can be probed; None: the background
+        # reader holds the role from the start and never gives it back.
+        self._conn: Any = conn if getattr(conn, "pollable", False) else None
+        if self._conn is None:
+            self._reading = True
+            self._reader = start_thread(self._read_forever, name="rpc-client-reader")
 
     # -- sending ----------------------------------------------------------
 
@@ -156,39 +177,44 @@ class Client:
                     call.error = exc
                     call._complete()
 
-    # -- receiving --------------------------------------------------------
+    # -- receiving: one reply -----------------------------------------------
 
-    def _input(self) -> None:
+    def _read_one(self) -> BaseException | None:
+        """Read one reply and complete its call (holding the reader role).
+        Returns the error that ends reading, None to go on."""
         codec = self._codec
-        err: BaseException | None = None
-        while err is None:
+        try:
+            response: Response = codec.read_response_header()
+        except BaseException as exc:
+            return exc
+        with self._lock:
+            call = self._pending.pop(response.seq, None)
+        if call is None:
+            # Unknown or timed-out call: drop its body.
             try:
-                response: Response = codec.read_response_header()
-            except BaseException as exc:
-                err = exc
-                break
-            with self._lock:
-                call = self._pending.pop(response.seq, None)
-            if call is None:
-                # Unknown or timed-out call: drop its body.
-                try:
-                    codec.read_response_body(discard=True)
-                except Exception as exc:
-                    err = RPCError("reading error body: " + str(exc))
-            elif response.error:
-                call.error = ServerError(response.error)
-                try:
-                    codec.read_response_body(discard=True)
-                except Exception as exc:
-                    err = RPCError("reading error body: " + str(exc))
+                codec.read_response_body(discard=True)
+            except Exception as exc:
+                return RPCError("reading error body: " + str(exc))
+        elif response.error:
+            call.error = ServerError(response.error)
+            try:
+                codec.read_response_body(discard=True)
+            except Exception as exc:
                 call._complete()
-            else:
-                try:
-                    call.reply = codec.read_response_body(call.reply_type)
-                except Exception as exc:
-                    call.error = RPCError("reading body " + str(exc))
-                call._complete()
-        # Fail every pending call with the error that stopped the reader.
+                return RPCError("reading error body: " + str(exc))
+            call._complete()
+        else:
+            try:
+                call.reply = codec.read_response_body(call.reply_type)
+            except Exception as exc:
+                call.error = RPCError("reading body " + str(exc))
+            call._complete()
+        return None
+
+    def _fail(self, err: BaseException) -> None:
+        """Reading stopped for good: fail every pending call with ``err``
+        (``unexpected EOF`` for an end of stream, ``ErrShutdown`` after
+        ``close``), as Go's reader goroutine does when it exits."""
         with self._req_lock:
             with self._lock:
                 self._shutdown = True
@@ -204,9 +230,92 @@ class Client:
                     err = wrapped
                 pending = list(self._pending.values())
                 self._pending.clear()
+                self._wake.notify_all()
         for call in pending:
             call.error = err
             call._complete()
+
+    # -- receiving: the reader role -------------------------------------------
+
+    def _take_role(self) -> bool:
+        """Take the free reader role and read what has already arrived.
+        False (and nothing done) if another thread holds it."""
+        with self._lock:
+            if self._reading or self._shutdown or self._conn is None:
+                return False
+            self._reading = True
+        try:
+            while self._conn.wait_readable(0):
+                err = self._read_one()
+                if err is not None:
+                    self._fail(err)
+                    break
+        except BaseException:
+            self._give_up_role()
+            raise
+        return True
+
+    def _read_until(self, call: Call) -> None:
+        """Holding the role: read replies until ``call`` has completed."""
+        try:
+            while not call._finished:
+                err = self._read_one()
+                if err is not None:
+                    self._fail(err)
+                    return
+        except BaseException as exc:  # interrupted mid-reply: the stream is lost
+            self._fail(exc)
+            raise
+
+    def _give_up_role(self) -> None:
+        """Release the role; pending calls go to the background reader."""
+        with self._lock:
+            self._reading = False
+            if self._pending and not self._shutdown:
+                self._wake_reader()
+
+    def _need_reader(self) -> None:
+        """Make sure pending calls get read (after sending without the role)."""
+        with self._lock:
+            if not self._reading and self._pending and not self._shutdown:
+                self._wake_reader()
+
+    def _wake_reader(self) -> None:
+        # Called with _lock held.
+        if self._reader is None:
+            self._reader = start_thread(self._read_in_background, name="rpc-client-reader")
+        else:
+            self._wake.notify()
+
+    def _read_in_background(self) -> None:
+        """Take the role whenever calls are pending and it is free; read
+        until nothing is pending.  Ends when the client is closed or shut
+        down."""
+        while True:
+            with self._lock:
+                while not self._shutdown and (self._reading or not self._pending):
+                    if self._closing and not self._pending:
+                        return
+                    self._wake.wait()
+                if self._shutdown:
+                    return
+                self._reading = True
+            while True:
+                err = self._read_one()
+                if err is not None:
+                    self._fail(err)
+                    return
+                with self._lock:
+                    if not self._pending:
+                        self._reading = False
+                        break
+
+    def _read_forever(self) -> None:
+        """Go's reader goroutine: read until the stream fails."""
+        err = None
+        while err is None:
+            err = self._read_one()
+        self._fail(err)
 
     # -- public API -------------------------------------------------------
 
@@ -230,8 +339,19 @@ class Client:
 
             raise Panic("rpc: done channel is unbuffered")
         call = Call(service_method, args, reply_type, done)
-        self._send(call)
+        self._start(call)
         return call
+
+    def _start(self, call: Call) -> None:
+        """Send ``call`` for someone else to read its reply."""
+        if self._take_role():
+            try:
+                self._send(call)
+            finally:
+                self._give_up_role()
+        else:
+            self._send(call)
+            self._need_reader()
 
     def call(self, service_method: str, args: Any, reply_type: Any = None,
              timeout: float | None = None) -> Any:
@@ -245,7 +365,15 @@ class Client:
         first (only this call fails; its late reply is discarded).
         """
         call = Call(service_method, args, reply_type, None)
-        self._send(call)
+        if timeout is None and self._take_role():
+            # The fast path: this thread reads its own reply.
+            try:
+                self._send(call)
+                self._read_until(call)
+            finally:
+                self._give_up_role()
+        else:
+            self._start(call)
         if not call.wait(timeout):
             with self._lock:
                 abandoned = self._pending.get(call._seq) is call
@@ -265,6 +393,9 @@ class Client:
             if self._closing:
                 raise ErrShutdown()
             self._closing = True
+            if self._pending and not self._reading and not self._shutdown:
+                self._wake_reader()  # it reads the end of stream: ErrShutdown
+            self._wake.notify_all()
         self._codec.close()
 
     def __enter__(self) -> "Client":

@@ -156,6 +156,10 @@ class GobClientCodec:
         self._enc = gob.Encoder(self._target)
         self._wire = _WireRequest()
 
+    @property
+    def conn(self) -> Conn:
+        return self._conn
+
     def write_request(self, request: Request, body: Any) -> None:
         target = self._target
         out = target.buf

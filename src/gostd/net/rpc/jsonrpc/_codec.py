@@ -156,6 +156,10 @@ class ClientCodec:
         self._pending: dict[int, str] = {}
         self._result: Any = None
 
+    @property
+    def conn(self) -> Conn:
+        return self._conn
+
     def write_request(self, request: Request, body: Any) -> None:
         text = (f'{{"method":{_quote(request.service_method)},"params":[{marshal(body)}],'
                 f'"id":{request.seq}}}\n').encode("utf-8")
