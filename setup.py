@@ -17,8 +17,9 @@ setup(
     ext_modules=[
         Extension(
             "gostd._core",
-            sources=[f"{CORE_DIR}/{name}.c" for name in ("module", "reclaim", "atomic", "map")],
-            depends=[f"{CORE_DIR}/core.h", f"{CORE_DIR}/reclaim.h"],
+            sources=[f"{CORE_DIR}/{name}.c" for name in ("module", "reclaim", "atomic", "map",
+                                                         "waitq", "mutex", "rwmutex")],
+            depends=[f"{CORE_DIR}/{name}.h" for name in ("core", "reclaim", "waitq", "mutex")],
             include_dirs=[CORE_DIR],
             extra_compile_args=extra_compile_args,
         )

@@ -5,6 +5,10 @@
  * on free-threaded CPython. */
 #include "core.h"
 
+/* sync.Mutex (mutex.c) and sync.RWMutex (rwmutex.c). */
+int gostd_mutex_exec(PyObject *module, core_state *st);
+int gostd_rwmutex_exec(PyObject *module, core_state *st);
+
 PyObject *
 gostd_no_copy(PyObject *self, PyObject *protocol)
 {
@@ -31,6 +35,9 @@ core_exec(PyObject *module)
         return -1;
     }
     if (gostd_map_exec(module, st) < 0) {
+        return -1;
+    }
+    if (gostd_mutex_exec(module, st) < 0 || gostd_rwmutex_exec(module, st) < 0) {
         return -1;
     }
 #ifdef Py_GIL_DISABLED

@@ -219,7 +219,7 @@ def test_interrupted_wait_relocks_and_loses_no_signal() -> None:
     c = Cond(m)
     m.lock()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: len(c._waiters) == 1 and not m._lk.locked())
+        t = _interrupt_main_when(lambda: len(c._waiters) == 1 and not m._state()["locked"])
         c.wait()
     assert not m.try_lock()          # wait raised with l held again
     m.unlock()

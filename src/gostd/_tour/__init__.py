@@ -17,6 +17,7 @@ SECTIONS: list[tuple[str, str]] = [
     ("sync.Map vs a plain map", "syncmap"),
     ("sync/atomic", "atomic"),
     ("Data races and three remedies", "races"),
+    ("Mutex and RWMutex: fairness, writer preference, Go's panics", "locks"),
     ("encoding/gob: byte for byte with Go", "gob"),
     ("net/rpc: Arith over HTTP and TCP, async calls with a 1 ms ticker, the math name", "rpc"),
 ]

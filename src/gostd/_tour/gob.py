@@ -25,6 +25,9 @@ HOLDER = bytes.fromhex(
 # Go: Encode(time.Date(2009, time.November, 10, 23, 0, 0, 0, time.UTC))
 GO_LAUNCH = bytes.fromhex(
     "10ff810501010454696d6501ff8200000013ff82000f010000000ec28be77000000000ffff")
+# Go: Encode(time.Date(2023, time.March, 4, 5, 6, 7, 123456789, time.UTC))
+NANOS = bytes.fromhex(
+    "10ff810501010454696d6501ff8200000013ff82000f010000000edb94c8bf075bcd15ffff")
 
 
 @dataclasses.dataclass
@@ -89,6 +92,10 @@ def run(say: Callable[[str], None]) -> None:
     _check(gob.dumps(t) == GO_LAUNCH and gob.loads(GO_LAUNCH) == t,
            "datetime <-> time.Time uses Go's MarshalBinary layout")
     say(f"time.Time {t.isoformat()} <-> {len(GO_LAUNCH)} bytes, both ways")
+    t = gob.loads(NANOS)
+    _check(t.nanosecond == 123456789 and gob.dumps(t) == NANOS,
+           "a time with nanoseconds keeps them (gob.Time) and re-encodes as Go wrote it")
+    say(f"nanoseconds survive: {t.isoformat()} .nanosecond={t.nanosecond}")
 
     for damaged, want in ((ARGS_7_8[:20], "unexpected EOF"),
                           (bytes.fromhex("0304000a"), "gob: decoding into local type *uint, "

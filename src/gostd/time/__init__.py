@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import threading
 import time as _time
 import weakref
@@ -42,11 +43,42 @@ Hour: Duration = 3600.0
 
 _monotonic = _time.monotonic
 
+# The longest single OS-level wait.  Longer durations (Go's 1<<63-1 ns, or
+# float('inf') for "never") are waited out in slices of this, because
+# time.sleep and Lock.acquire reject timeouts beyond threading.TIMEOUT_MAX.
+_MAX_WAIT = 3600.0
+_INF = float("inf")
+_PAUSE = 50e-6    # see _run
+
+
+def _deadline(d: Duration) -> float:
+    """The monotonic time ``d`` seconds from now (``d <= 0``: now).
+
+    Raises ``ValueError`` for a NaN duration (Go's integer durations have
+    none, and a NaN deadline would corrupt the timer heap's ordering).
+    """
+    if d != d:
+        raise ValueError("time: invalid duration NaN")
+    now = _monotonic()
+    return now + d if d > 0 else now
+
 
 def sleep(d: Duration) -> None:
-    """Pause the calling goroutine for at least ``d`` seconds; ``d <= 0`` returns at once."""
+    """Pause the calling goroutine for at least ``d`` seconds; ``d <= 0`` returns at once.
+
+    Any length works, ``float('inf')`` included (that sleeps forever), as Go's
+    ``Sleep(1<<63 - 1)`` does.
+    """
     if d > 0:
-        _time.sleep(d)
+        if d <= _MAX_WAIT:
+            _time.sleep(d)
+            return
+        deadline = _monotonic() + d
+        while True:
+            left = deadline - _monotonic()
+            if left <= 0:
+                return
+            _time.sleep(min(left, _MAX_WAIT))
 
 
 # ---------------------------------------------------------------------------
@@ -85,13 +117,16 @@ def _schedule(t: "_Timer", when: float) -> None:
 
 
 def _run() -> None:
+    # Each round waits for the earliest live deadline, then fires, in one
+    # batch, every timer due by the time the batch starts.  A ticker fired in
+    # the batch re-arms strictly after that instant, so a batch always ends
+    # and _cond is released between batches: a tiny ticker period (even
+    # Nanosecond) cannot lock stop/reset callers out.
     calls: list[Callable[[], Any]] = []
     while True:
         with _cond:
             while True:
                 if not _heap:
-                    if calls:
-                        break
                     _cond.wait()
                     continue
                 when, _, gen, ref = _heap[0]
@@ -99,21 +134,29 @@ def _run() -> None:
                 if t is None or gen != t._gen:  # collected, stopped or re-armed: stale
                     heapq.heappop(_heap)
                     continue
+                del t                           # wait holding no timer alive
                 delay = when - _monotonic()
-                if delay > 0:
-                    del t                   # sleep holding no timer alive
-                    if calls:
-                        break
-                    _cond.wait(delay)
+                if delay <= 0:
+                    break
+                _cond.wait(min(delay, _MAX_WAIT))   # a far deadline is waited in slices
+            now = _monotonic()
+            while _heap and _heap[0][0] <= now:
+                when, _, gen, ref = heapq.heappop(_heap)
+                t = ref()
+                if t is None or gen != t._gen:
                     continue
-                heapq.heappop(_heap)
                 f = t._fire(when)
                 del t
                 if f is not None:
                     calls.append(f)
+            again = bool(_heap) and _heap[0][0] <= _monotonic()
         for f in calls:
             go(f)
         calls.clear()
+        if again:
+            # Timers came due during the batch (a ticker faster than we fire):
+            # pause briefly so that threads waiting for _cond get it first.
+            _time.sleep(_PAUSE)
 
 
 def _drain(c: Optional[Chan]) -> bool:
@@ -167,7 +210,10 @@ class _Timer:
         if self._period > 0:
             now = _monotonic()
             # Skip the ticks missed meanwhile, as Go does: next = when + k*period > now.
-            nxt = when + self._period * (1 + int((now - when) / self._period))
+            # (Float floor division: no int overflow for absurdly small periods.)
+            nxt = when + self._period * (1.0 + (now - when) // self._period)
+            if not now < nxt < _INF:  # the period is lost in float rounding
+                nxt = math.nextafter(now, _INF)
             _schedule(self, nxt)
         else:
             self._active = False
@@ -201,7 +247,7 @@ class Timer(_Timer):
     def __init__(self, d: Duration, _f: Optional[Callable[[], Any]] = None) -> None:
         super().__init__(None if _f is not None else _TimerChan(1), _f, 0.0)
         with _cond:
-            _schedule(self, _monotonic() + max(d, 0.0))
+            _schedule(self, _deadline(d))
 
     def stop(self) -> bool:
         """Prevent the timer from firing.
@@ -221,8 +267,9 @@ class Timer(_Timer):
         value); returns True if it had been active, False if it had expired or
         been stopped -- the same answer ``stop`` would have given."""
         with _cond:
+            when = _deadline(d)
             pending = self._stop()
-            _schedule(self, _monotonic() + max(d, 0.0))
+            _schedule(self, when)
             return pending
 
 

@@ -47,7 +47,10 @@ Python                                Go
 ``@dataclass class X``                ``struct`` named ``X`` (package
                                       ``main``: Go type ``main.X``)
 ``gob.named("S", lambda S: list[S])`` a named type (``type S []S``)
-``datetime.datetime``                 ``time.Time`` (naive = UTC)
+``class IDs(list)`` with              a named type (``type IDs []uint64``);
+``__gob_type__ = list[gob.uint64]``   values decode as ``IDs``
+``datetime.datetime``                 ``time.Time`` (naive = UTC;
+                                      :class:`Time` keeps nanoseconds)
 class with ``gob_encode()`` /         a ``GobEncoder``/``GobDecoder``
 ``gob_decode(data)``                  (``marshal_binary``/
                                       ``unmarshal_binary``:
@@ -66,10 +69,22 @@ nested dataclasses work.  Decoded dataclass instances are made without
 calling ``__init__``: fields not on the wire get their default (or Go's zero
 value: 0, "", [], {}, None for pointers and interfaces).
 
+Named non-struct types: a class deriving from the Python type of the
+values (``list``, ``dict``, ``tuple``, ``int``, ``str``, ``bytes``...) and
+declaring ``__gob_type__`` (the underlying annotation) is that Go named type,
+``__gob_name__``/``__gob_package__`` as for structs (``class
+Duration(int): __gob_type__ = gob.int64; __gob_package__ = "time"``).  Its
+instances carry the name through interfaces; decoding gives instances.
+
 Values without a ``type`` are inferred: ``int`` -> int, ``float`` ->
 float64, ``str``, ``bytes``, markers keep their Go type
-(``gob.uint64(5)``), dataclasses, datetimes; lists and dicts take their
-elements' common type (``[]interface {}`` when empty or mixed).
+(``gob.uint64(5)``), dataclasses, datetimes, named classes; lists and
+dicts take their elements' common type (``[]interface {}`` when empty or
+mixed).  ``gob.typed(value, T)`` gives a :class:`GoList`/:class:`GoDict`/
+:class:`GoTuple` that carries Go type ``T`` instead (``typed([1, 2],
+list[Any])`` is a ``[]interface {}``); interface values decode to these
+when inference would not give back their type, so they re-encode as they
+arrived.
 
 Interfaces carry registered types: ``gob.register(Point)`` registers under
 ``"main.Point"`` (Go's ``Register`` naming), ``gob.register(Point,
@@ -89,30 +104,39 @@ Errors carry Go's exact texts (``gob: decoding into local type *uint,
 received remote type int``, ``value for "X" out of range``...).  Hostile
 input never allocates more than a small multiple of the bytes received;
 message size is capped by ``max_message_size`` (Go's ``tooBig``, 8 GiB).
+Plain decoding, which makes a dict entry for every field of a remote struct
+sent or not, may make 65,536 entries plus 64 per byte of the item's value
+messages, else ``gob: decoded value too large for the bytes received``.
+Values nested deeper than Python's recursion limit allows (a linked list of
+about a thousand nodes, fewer levels of nested interfaces) raise
+:class:`GobError` on either side, never ``RecursionError``.
 
 Fidelity notes: type ids are numbered per Encoder from 65 in Go's order, as
 a fresh Go process numbers them (Go's ids are process-wide), so each stream
 is byte-identical to a fresh Go process's; receivers never depend on the
 numbers.  ``gob_decode(data)`` is called on an instance made with
 ``cls.__new__`` (Go's zero value); if it returns an instance of the class,
-that is the result.  Times keep microseconds (Go sends nanoseconds), and
-negative zone offsets that are not whole minutes shift on decoding exactly
-as Go 1.19's ``UnmarshalBinary`` shifts them.
+that is the result.  Times with nanoseconds beyond the microsecond decode to
+:class:`Time` (a datetime subclass with ``nanosecond``); negative zone
+offsets that are not whole minutes shift on decoding exactly as Go 1.19's
+``UnmarshalBinary`` shifts them.
 """
 
 from __future__ import annotations
 
 from ._decoder import Decoder, loads
 from ._encoder import Encoder, dumps
-from ._types import (GoType, array, byte, complex64, complex128, float32,
-                     float64, go_type, infer_type, int8, int16, int32, int64,
-                     map, named, ptr, register, rune, slice, uint, uint8, uint16,
-                     uint32, uint64, uintptr)
+from ._types import (GoDict, GoList, GoTuple, GoType, array, byte, complex64,
+                     complex128, float32, float64, go_type, infer_type, int8,
+                     int16, int32, int64, map, named, ptr, register, rune, slice,
+                     typed, uint, uint8, uint16, uint32, uint64, uintptr)
+from ._time import Time
 from ._wire import TOO_BIG, GobError
 
 __all__ = [
     "Encoder", "Decoder", "dumps", "loads", "register", "GobError", "TOO_BIG",
     "GoType", "go_type", "infer_type", "slice", "array", "map", "ptr", "named",
+    "typed", "GoList", "GoDict", "GoTuple", "Time",
     "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
     "uint64", "uintptr", "float32", "float64", "complex64", "complex128",
     "byte", "rune",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import struct
 from typing import Any, Callable
 
+from ._decloop import MAX_GENERATED, loop_struct_decoder
 from ._wire import TOO_BIG, GobError
 from ._wiretype import ERR_RANGE, read_uint
 
@@ -110,7 +111,7 @@ def _inline(kind: str, target: str, i: int) -> list[str]:
             f"{target} = t = []",
             "for _j in range(cnt):",
             "    if pos >= end:",
-            "        raise GobError(f'gob: decoding array or slice: length exceeds input size ({cnt} elements)')",
+            "        raise GobError(f'gob: decoding string array or slice: length exceeds input size ({cnt} elements)')",
             "    b = buf[pos]",
             "    e = pos + 1 + b",
             "    if b < 0x80 and e <= end:",
@@ -150,7 +151,7 @@ def struct_decoder(name: str, kinds: list[str], ops: list[Callable],
                    defaults: list[tuple[bool, Any]], build: str,
                    cls: Any = None, *, slice_of: bool = False,
                    size: int = 0, elem_go: str = "",
-                   string_op: Callable | None = None) -> Callable:
+                   string_op: Callable | None = None, charge: int = 0) -> Callable:
     """Generate ``dec(d, buf, pos) -> (value, pos)``.
 
     ``kinds``/``ops``/``targets`` describe the remote fields in wire order
@@ -160,8 +161,16 @@ def struct_decoder(name: str, kinds: list[str], ops: list[Callable],
     (``object.__setattr__``, for frozen classes).  With ``slice_of`` the
     function decodes a whole slice of such structs (count, then elements),
     the struct body inlined in the loop; ``size`` is Go's element size for
-    the "slice too big" check.
+    the "slice too big" check.  ``charge`` (plain decoding, which makes a
+    dict entry per remote field) is taken from the decoder's ``_budget`` per
+    struct decoded, so that a wide remote struct cannot turn few bytes into
+    many objects.  Structs of more than ``MAX_GENERATED`` remote fields get
+    the table-driven decoder of ``_decloop`` instead of generated code.
     """
+    if len(kinds) > MAX_GENERATED:
+        return loop_struct_decoder(ops, targets, locals_, defaults, build, cls,
+                                   slice_of=slice_of, size=size, elem_go=elem_go,
+                                   charge=charge)
     ns: dict[str, Any] = {"GobError": GobError, "read_uint": read_uint,
                           "FLOAT1": FLOAT1, "PAD": PAD, "unpack": _unpack_le_double,
                           "ERR_RANGE": ERR_RANGE, "cls": cls, "TOO_BIG": TOO_BIG,
@@ -169,6 +178,8 @@ def struct_decoder(name: str, kinds: list[str], ops: list[Callable],
                           "new": object.__new__ if cls is None else cls.__new__,
                           "setattr": object.__setattr__}
     body: list[str] = []
+    if charge:
+        body += [f"d._budget -= {charge}", "if d._budget < 0:", "    d._over_budget()"]
     # Factory defaults (fresh lists...) are made only for fields not sent.
     ns["MISSING"] = _MISSING
     for j, (is_factory, value) in enumerate(defaults):

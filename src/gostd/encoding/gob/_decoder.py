@@ -20,16 +20,26 @@ from . import _types as T
 from ._decgen import K_OTHER, struct_decoder
 from ._wire import TOO_BIG, GobError
 from ._wiretype import (BASIC_NAMES, BUILTIN, ERR_RANGE, WireType, parse_wire_type,
-                        read_int, read_uint)
+                        read_int, read_type_id, read_uint)
 from ._decops import (_BASIC_IDS, _MAX_DEPTH, _NOTHING, _PLAIN_KINDS, _ZERO_TIME,
                       ERR_BAD_TYPE, Op, _array_op, _complex64_into, _float32_into,
                       _gob_payload, _gobdec_op, _go_size, _hk, _iface_into, _iface_skip,
                       _inline_kind, _int_into, _length, _map_op, _op_bool, _op_bytes,
                       _op_complex, _op_float, _op_int, _op_string, _op_time, _op_uint,
                       _plain_bytes, _plain_string, _singleton, _skip_bytes, _slice_op,
-                      _uint_into)
+                      _uint_into, sequence_what, _op_string_elem)
 from ._decstruct import _structs
 from ._time import unmarshal_time
+
+
+STRINGS = "decoding string array or slice"   # Go's []string decoder
+
+# Plain decoding makes a dict entry for every field of a remote struct, sent
+# or not; it may make BUDGET_BASE entries plus BUDGET_PER_BYTE per byte of
+# the item's value messages, so that a wide struct type cannot amplify a few
+# bytes into millions of objects.
+BUDGET_BASE = 1 << 16
+BUDGET_PER_BYTE = 64
 
 
 class _Reader:
@@ -74,6 +84,7 @@ class Decoder:
         self._depth = 0
         self._iface_memo: dict[int, bool] = {}
         self._building: dict[tuple, list] = {}
+        self._budget = 0
 
     def _sharing(self, r: Any) -> "Decoder":
         """A Decoder reading ``r`` that shares this one's received types and
@@ -146,22 +157,26 @@ class Decoder:
         type definitions, until one carries a value; return its type id,
         the message and the position after the id."""
         first = True
+        self._budget = BUDGET_BASE
         while True:
             buf = self._recv_message()
-            if not buf:
-                if first:   # clean EOF, or a zero-length message (Go: io.EOF)
+            if buf is None:     # a clean end of stream
+                if first:
                     raise EOFError("EOF")
                 raise GobError("unexpected EOF")
-            try:
-                tid, pos = read_int(buf, 0)
-            except IndexError:
-                raise GobError("unexpected EOF") from None
+            if not buf:         # a zero-length message: Go reads no id, io.EOF
+                raise EOFError("EOF")
+            tid, pos = read_type_id(buf, 0)
             if tid >= 0:
+                self._budget += BUDGET_PER_BYTE * len(buf)
                 return tid, buf, pos
             pos = self._recv_type(-tid, buf, pos)
             if pos < len(buf):
                 raise GobError("extra data in buffer")
             first = False
+
+    def _over_budget(self) -> None:
+        raise GobError("gob: decoded value too large for the bytes received")
 
     def _has_iface(self, wid: int) -> bool:
         """Whether values of remote type ``wid`` can contain interfaces."""
@@ -230,17 +245,22 @@ class Decoder:
         """Go's decodeTypeSequence inside an interface value: absorb
         definitions (reading further messages into ``buf`` once it is
         consumed), skipping the chunk count Go writes after a definition
-        that shares the value's buffer; return the concrete value's id."""
+        that shares the value's buffer; return the concrete value's id.
+        Running out of messages is ``EOF``, or ``unexpected EOF`` once a
+        definition was read (as in Go)."""
+        first = True
         while True:
             if pos >= len(buf):
                 msg = self._recv_message()
-                if not msg:
-                    raise GobError("unexpected EOF")
+                if not msg:     # (a zero-length message: Go reads no id, EOF)
+                    raise GobError("EOF" if first or msg == b"" else "unexpected EOF")
                 buf += msg
+                self._budget += BUDGET_PER_BYTE * len(msg)
             try:
-                tid, pos = read_int(buf, pos)
+                tid, pos = read_type_id(buf, pos)
                 if tid >= 0:
                     return tid, pos
+                first = False
                 pos = self._recv_type(-tid, buf, pos)
                 if pos < len(buf):
                     _, pos = read_uint(buf, pos)
@@ -405,11 +425,12 @@ class Decoder:
             targets = [index[a] if a is not None else None for a in attrs]
             spec = (gt.go or "struct", kinds, ops, targets, locals_, defaults,
                     info.build_kind, gt.cls)
-            op = struct_decoder(*spec, string_op=_op_string)
+            op = struct_decoder(*spec, string_op=_op_string_elem)
         except BaseException:
             del self._engines[key]
             raise
         cell[0] = op
+        _bind_self(op, ops, late)
         eng = (op, matched, spec)
         self._engines[key] = eng
         return eng
@@ -425,7 +446,11 @@ class Decoder:
         try:
             if self._depth > _MAX_DEPTH:
                 raise GobError("invalid nesting depth")
-            op = cell[0] = self._op_for1(wid, lt, name)
+            op = self._op_for1(wid, lt, name)
+            cls = T.wraps(lt.base)
+            if cls is not None:
+                op = _wrapped(op, cls)
+            cell[0] = op
             return op
         finally:
             self._depth -= 1
@@ -465,11 +490,17 @@ class Decoder:
                 eng = self._struct_engine(gt.elem.base, w.elem)
                 if len(eng) == 3:   # complete (not a recursive type in progress)
                     return struct_decoder(*eng[2], slice_of=True, size=size, elem_go=elem_go,
-                                          string_op=_op_string)
-            return _slice_op(eop, size, elem_go)
+                                          string_op=_op_string_elem)
+            what = sequence_what(gt)
+            if what == STRINGS:
+                eop = _op_string_elem
+            return _slice_op(eop, size, elem_go, what)
         if k == T.ARRAY:
             eop = self._op_for(w.elem, gt.elem, "element of " + name)
-            return _array_op(eop, gt.length, tuple)
+            what = sequence_what(gt)
+            if what == STRINGS:
+                eop = _op_string_elem
+            return _array_op(eop, gt.length, tuple, what)
         if k == T.MAP:
             kop = self._op_for(w.key, gt.key, name)
             vop = self._op_for(w.elem, gt.elem, name)
@@ -517,7 +548,9 @@ class Decoder:
                     z = self._plain_zero(fid)
                     defaults.append((callable(z), z))
                 op = struct_decoder(w.name or "struct", kinds, ops, list(range(len(names))),
-                                    names, defaults, "dict", string_op=_plain_string)
+                                    names, defaults, "dict", string_op=_plain_string,
+                                    charge=max(len(names), 1))
+                _bind_self(op, ops, late)
             elif k == "slice":
                 op = _slice_op(self._plain_op(w.elem), 0, "")
             elif k == "array":
@@ -659,6 +692,27 @@ class Decoder:
         cell[0] = op
         self._ignore[wid] = op
         return op
+
+
+def _bind_self(op: Op, ops: list, late: Op) -> None:
+    """Point a struct decoder's fields of its own type (``Next *Node``),
+    compiled while it was being built, straight at it rather than at the
+    trampoline ``late``: one frame per level of nesting, not two."""
+    ns = getattr(op, "__globals__", {})   # generated code's namespace
+    for i, fop in enumerate(ops):
+        if fop is late:
+            ops[i] = op                       # (table-driven decoders)
+            if ns.get(f"op{i}") is late:
+                ns[f"op{i}"] = op
+
+
+def _wrapped(op: Op, cls) -> Op:
+    """``op`` with its value converted to ``cls`` (a class declaring a
+    named Go type)."""
+    def wrapped(d, buf, pos):
+        v, pos = op(d, buf, pos)
+        return cls(v), pos
+    return wrapped
 
 
 def _value_message(data) -> tuple[int, int] | None:

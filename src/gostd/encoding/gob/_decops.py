@@ -10,14 +10,13 @@ Error texts are Go's.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import struct
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import _types as T
 from ._decgen import FLOAT1, K_BOOL, K_FLOAT, K_INT, K_OTHER, K_STRING, K_STRSLICE, K_UINT, PAD
 from ._time import unmarshal_time
-from ._wire import TOO_BIG, GobError, bits_float, float32_max
+from ._wire import TOO_BIG, GobError, bits_float, float32_max, round_float32
 from ._wiretype import read_uint
 
 if TYPE_CHECKING:
@@ -35,8 +34,28 @@ Op = Callable[[Any, Any, int], tuple]
 _NOTHING = object()
 
 
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
+            "\t": "\\t", "\v": "\\v", '"': '\\"', "\\": "\\\\"}
+
+
 def _quote(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
+    """Go's ``%q`` of the bytes ``s`` holds (invalid UTF-8 kept as
+    surrogateescapes becomes ``\\xNN``, as Go writes it)."""
+    out = ['"']
+    for c in s:
+        o = ord(c)
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif 0xDC80 <= o <= 0xDCFF or o < 0x20 or o == 0x7F:
+            out.append(f"\\x{o & 0xFF:02x}")
+        elif c.isprintable():
+            out.append(c)
+        elif o < 0x10000:
+            out.append(f"\\u{o:04x}")
+        else:
+            out.append(f"\\U{o:08x}")
+    out.append('"')
+    return "".join(out)
 
 
 def _overflow(name: str) -> GobError:
@@ -119,6 +138,14 @@ def _op_string(d, buf, pos):
     return buf[pos:pos + n].decode("utf-8", "surrogateescape"), pos + n
 
 
+def _op_string_elem(d, buf, pos):
+    """A string element decoded by Go's []string decoder (its own error)."""
+    n, pos = read_uint(buf, pos)
+    if n > len(buf) - pos:
+        raise GobError(f"gob: length of string exceeds input size ({n} bytes)")
+    return buf[pos:pos + n].decode("utf-8", "surrogateescape"), pos + n
+
+
 def _op_bytes(d, buf, pos):
     n, pos = _length(buf, pos)
     if n < 0:
@@ -184,12 +211,14 @@ def _uint_into(name: str, hi: int) -> Op:
 
 
 def _float32_into(name: str) -> Op:
+    # Go stores float32(v): finite values beyond float32's range are an
+    # error, the rest are rounded to float32.
     def op(d, buf, pos):
         u, pos = read_uint(buf, pos)
         v = bits_float(u)
         if float32_max < abs(v) < float("inf"):
             raise _overflow(name)
-        return v, pos
+        return round_float32(v), pos
     return op
 
 
@@ -201,7 +230,7 @@ def _complex64_into(name: str) -> Op:
         for x in (re, im):
             if float32_max < abs(x) < float("inf"):
                 raise _overflow(name)
-        return complex(re, im), pos
+        return complex(round_float32(re), round_float32(im)), pos
     return op
 
 
@@ -224,6 +253,8 @@ _PLAIN_KINDS = {1: K_BOOL, 2: K_INT, 3: K_UINT, 4: K_FLOAT, 6: K_STRING}
 
 def _inline_kind(gt: T.GoType) -> str:
     k = gt.kind
+    if T.wraps(gt) is not None:
+        return K_OTHER   # the op converts values to the declaring class
     if k == T.INT and not gt.narrow:
         return K_INT
     if k == T.UINT and not gt.narrow:
@@ -234,8 +265,8 @@ def _inline_kind(gt: T.GoType) -> str:
         return K_STRING
     if k == T.FLOAT and not gt.narrow:
         return K_FLOAT
-    if k == T.SLICE and gt.elem.kind == T.STRING:
-        return K_STRSLICE
+    if k == T.SLICE and gt.elem is T.T_STRING and gt.go.startswith("["):
+        return K_STRSLICE   # (Go's []string decoder, with its own error text)
     return K_OTHER
 
 
@@ -247,14 +278,30 @@ def _hk(r):
 def _singleton(op: Op) -> Op:
     def single(d, buf, pos):
         if buf[pos] != 0:
+            read_uint(buf, pos)   # a malformed delta is reported as such first
             raise GobError("gob: decode: corrupted data: non-zero delta for singleton")
         return op(d, buf, pos + 1)
     return single
 
 
-def _slice_op(eop: Op, size: int, elem_go: str) -> Op:
-    if eop is _op_string or eop is _plain_string:
-        return _string_slice_op(eop, size, elem_go)
+_HELPER_KINDS = (T.BOOL, T.INT, T.UINT, T.FLOAT, T.COMPLEX, T.STRING)
+
+
+def sequence_what(gt: T.GoType | None) -> str:
+    """How Go names local slice or array type ``gt`` in "length exceeds
+    input size" errors: unnamed slices and arrays of an unnamed basic type
+    other than uint8 have kind-specific decoders in Go ("decoding int array
+    or slice"), the rest share the generic one."""
+    e = gt.elem if gt is not None and gt.go.startswith("[") else None
+    if e is not None and e.kind in _HELPER_KINDS and e.go == e.name and e.go != "uint8" \
+            and T.wraps(e) is None:
+        return f"decoding {e.go} array or slice"
+    return "decoding array or slice"
+
+
+def _slice_op(eop: Op, size: int, elem_go: str, what: str = "decoding array or slice") -> Op:
+    if eop is _op_string or eop is _plain_string or eop is _op_string_elem:
+        return _string_slice_op(eop, size, elem_go, what)
 
     def op(d, buf, pos):
         b = buf[pos]
@@ -269,14 +316,14 @@ def _slice_op(eop: Op, size: int, elem_go: str) -> Op:
         append = out.append
         for _ in range(n):
             if pos >= len(buf):
-                raise GobError(f"gob: decoding array or slice: length exceeds input size ({n} elements)")
+                raise GobError(f"gob: {what}: length exceeds input size ({n} elements)")
             v, pos = eop(d, buf, pos)
             append(v)
         return out, pos
     return op
 
 
-def _string_slice_op(eop: Op, size: int, elem_go: str) -> Op:
+def _string_slice_op(eop: Op, size: int, elem_go: str, what: str) -> Op:
     def op(d, buf, pos):
         b = buf[pos]
         if b < 0x80:
@@ -290,7 +337,7 @@ def _string_slice_op(eop: Op, size: int, elem_go: str) -> Op:
         append = out.append
         for _ in range(n):
             if pos >= len(buf):
-                raise GobError(f"gob: decoding array or slice: length exceeds input size ({n} elements)")
+                raise GobError(f"gob: {what}: length exceeds input size ({n} elements)")
             b = buf[pos]
             e = pos + 1 + b
             if b < 0x80 and e <= len(buf):
@@ -303,7 +350,7 @@ def _string_slice_op(eop: Op, size: int, elem_go: str) -> Op:
     return op
 
 
-def _array_op(eop: Op, length: int, make) -> Op:
+def _array_op(eop: Op, length: int, make, what: str = "decoding array or slice") -> Op:
     def op(d, buf, pos):
         n, pos = read_uint(buf, pos)
         if n != length:
@@ -311,7 +358,7 @@ def _array_op(eop: Op, length: int, make) -> Op:
         out = []
         for _ in range(n):
             if pos >= len(buf):
-                raise GobError(f"gob: decoding array or slice: length exceeds input size ({n} elements)")
+                raise GobError(f"gob: {what}: length exceeds input size ({n} elements)")
             v, pos = eop(d, buf, pos)
             out.append(v)
         return make(out), pos
@@ -370,7 +417,21 @@ def _iface_into(d: Decoder, buf, pos):
     cls = lt.pyclass
     if cls is not None and cls.__module__ == T.__name__ and v.__class__ is not cls:
         v = cls(v)
+    elif lt.kind in _CONTAINERS and lt.cls is None and not _infers_as(v, lt):
+        # Keep the Go type the items alone would not say ([]interface {}
+        # of ints, [3]int...), so the value re-encodes as it arrived.
+        v = T.typed(v, lt)
     return v, pos
+
+
+_CONTAINERS = (T.SLICE, T.MAP, T.ARRAY)
+
+
+def _infers_as(v, lt: T.GoType) -> bool:
+    try:
+        return T.infer_type(v) is lt
+    except GobError:
+        return False
 
 
 def _iface_skip(d: Decoder, buf, pos):

@@ -84,6 +84,14 @@ class _Struct:
 
 def _zero_factory(gt: T.GoType):
     """The Go zero value of ``gt`` as a constant, or a factory for fresh ones."""
+    z = _kind_zero(gt)
+    cls = T.wraps(gt)
+    if cls is None:
+        return z
+    return (lambda: cls(z())) if callable(z) else (lambda: cls(z))
+
+
+def _kind_zero(gt: T.GoType):
     k = gt.kind
     if k == T.BOOL:
         return False

@@ -301,7 +301,11 @@ def zero_test(gt: T.GoType):
             f = getattr(v, "gob_is_zero", None)
             return bool(f()) if f is not None else go_is_zero(v)
         return z
-    # pointer: nil, or the pointee would be omitted
+    # pointer: nil, or the pointee would be omitted...
+    if gt.base.kind in (T.GOBENC, T.TIME):
+        # ...except for GobEncoders: Go asks the pointer (which implements
+        # the method set of its value) whether it is zero: only nil is.
+        return _is_none
     inner = zero_test(gt.base)
     if inner is None:
         return lambda v: not v
@@ -577,7 +581,8 @@ class Encoder:
             if value is None:
                 raise GobError("gob: cannot encode nil value")
             gt = T.infer_type(value)
-            cacheable = value.__class__ not in (list, tuple, dict)
+            cacheable = value.__class__ not in (list, tuple, dict, T.GoList,
+                                                T.GoDict, T.GoTuple)
         else:
             gt = T.go_type(type)
             cacheable = True
@@ -588,7 +593,7 @@ class Encoder:
         op = _top(gt)
         base = gt.base
         b = bytearray()
-        self._send_type_descriptor(self._out, b, base)
+        self._send_type_descriptor(self._out, b, gt)
         head = bytearray()
         put_int(head, self._sent[base])
         plan = (bytes(head), op)
@@ -611,25 +616,46 @@ class Encoder:
         b.clear()
 
     def _send_type_descriptor(self, w: bytearray, b: bytearray, gt: T.GoType) -> None:
-        if gt not in self._sent:
-            if not self._send_type(w, b, gt):
-                self._sent[gt] = self._table.info(gt).id
+        base = gt.base
+        # Go keys what it sent by the base type, but a GobEncoder's by the
+        # type as given (a pointer to it is known separately).
+        through_ptr = gt is not base and base.kind in (T.GOBENC, T.TIME)
+        key = gt if through_ptr else base
+        if key in self._sent:
+            return
+        if through_ptr:
+            # Go names a GobEncoder first met through a pointer after the
+            # pointer type's name: "".
+            self._table.named_info("", base)
+        if not self._send_type(w, b, gt):
+            if through_ptr:
+                self._table.pointer_info(gt)   # Go's getTypeInfo builds it anyway
+            self._sent[key] = self._table.info(base).id
 
     def _send_type(self, w: bytearray, b: bytearray, gt: T.GoType) -> bool:
-        gt = gt.base
-        k = gt.kind
+        """Go's sendType; ``gt`` is the type as declared (Go's user type)."""
+        base = gt.base
+        k = base.kind
         if k in (T.SLICE, T.ARRAY, T.MAP, T.STRUCT, T.GOBENC, T.TIME):
-            return self._send_actual_type(w, b, gt)
+            return self._send_actual_type(w, b, base, gt)
         return False
 
-    def _send_actual_type(self, w: bytearray, b: bytearray, gt: T.GoType) -> bool:
+    def _send_actual_type(self, w: bytearray, b: bytearray, gt: T.GoType,
+                          user: T.GoType | None = None) -> bool:
         if gt in self._sent:
             return False
         info = self._table.info(gt)
         put_int(b, -info.id)
-        b += info.wire()
+        if user is not None and user is not gt and gt.kind in (T.GOBENC, T.TIME):
+            # Go describes a GobEncoder reached through a pointer type by
+            # that pointer type's own (nameless, new) type object.
+            b += self._table.pointer_info(user).wire()
+        else:
+            b += info.wire()
         self._write_message(w, b)
         self._sent[gt] = info.id
+        if user is not None and user is not gt and gt.kind in (T.GOBENC, T.TIME):
+            self._sent[user] = info.id
         k = gt.kind
         if k == T.STRUCT:
             for f in gt.fields:

@@ -3,8 +3,8 @@
 Version 1 (15 bytes): ``01``, int64 BE seconds since 0001-01-01T00:00:00Z,
 int32 BE nanoseconds, int16 BE zone offset in minutes (``-1`` = UTC).
 Version 2 (16 bytes) appends a signed byte of extra offset seconds.
-Naive datetimes are UTC.  Python keeps microseconds, so decoding truncates
-nanoseconds to microseconds.
+Naive datetimes are UTC.  ``datetime`` keeps microseconds, so a time with
+finer nanoseconds decodes to :class:`Time`, a datetime subclass keeping them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,36 @@ import struct
 from ._wire import GobError
 
 _V1 = struct.Struct(">BqiH")
+
+
+class Time(_dt.datetime):
+    """A ``datetime`` keeping Go's nanoseconds, which ``datetime`` cannot.
+
+    Decoding gives one only when a time has nanoseconds beyond its
+    microseconds; it compares, hashes and computes as the datetime it
+    extends (truncated to the microsecond), and encodes with its full
+    :attr:`nanosecond`.  Make one with ``Time.with_nanosecond(t, ns)``.
+    """
+
+    __slots__ = ("_ns",)
+
+    @property
+    def nanosecond(self) -> int:
+        """Nanoseconds within the second (0..999999999)."""
+        return self.microsecond * 1000 + getattr(self, "_ns", 0)
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()[:-1]}, nanosecond={self.nanosecond})"
+
+    @classmethod
+    def with_nanosecond(cls, t: _dt.datetime, ns: int) -> "Time":
+        """``t`` with nanosecond-of-second ``ns`` (its microseconds replaced)."""
+        if not 0 <= ns < 1_000_000_000:
+            raise ValueError("nanosecond must be in 0..999999999")
+        out = cls(t.year, t.month, t.day, t.hour, t.minute, t.second, ns // 1000,
+                  t.tzinfo, fold=t.fold)
+        out._ns = ns % 1000
+        return out
 _UTC = _dt.timezone.utc
 _DAY = 86400
 
@@ -35,7 +65,7 @@ def marshal_time(t: _dt.datetime) -> bytes:
     off = _offset_seconds(t)
     local = (t.toordinal() - 1) * _DAY + t.hour * 3600 + t.minute * 60 + t.second
     sec = local - (off or 0)
-    nsec = t.microsecond * 1000
+    nsec = t.nanosecond if t.__class__ is Time else t.microsecond * 1000
     if off is None:
         return _V1.pack(1, sec, nsec, 0xFFFF)
     minutes, extra = divmod(abs(off), 60)
@@ -64,7 +94,7 @@ def unmarshal_time(data: bytes) -> _dt.datetime:
         # Go 1.19 reads the extra seconds byte unsigned (while writing it
         # signed), so negative odd offsets shift on a round trip; so do we.
         offset += data[15]
-    utc = minutes == -1 and version == 1
+    utc = offset == -60   # Go: "-1 minute" means UTC, also when reached by the shift
     try:
         # An unnamed zone ("") keeps a zero offset distinct from UTC, as Go's
         # FixedZone("", 0) is distinct from time.UTC.
@@ -79,7 +109,9 @@ def unmarshal_time(data: bytes) -> _dt.datetime:
         raise GobError("gob: time.Time value out of Python datetime range") from None
     h, rem = divmod(rem, 3600)
     m, s = divmod(rem, 60)
-    return _dt.datetime(d.year, d.month, d.day, h, m, s, (nsec // 1000) % 1000000, tz)
+    nsec %= 1_000_000_000   # only hostile data is out of range; keep it in range
+    t = _dt.datetime(d.year, d.month, d.day, h, m, s, nsec // 1000, tz)
+    return Time.with_nanosecond(t, nsec) if nsec % 1000 else t
 
 
 def time_is_zero(t: _dt.datetime) -> bool:

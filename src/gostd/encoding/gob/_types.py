@@ -20,7 +20,7 @@ from typing import Any
 from ._wire import GobError
 
 __all__ = [
-    "GoType", "go_type", "infer_type", "register", "registered_type",
+    "GoType", "go_type", "infer_type", "typed", "GoList", "GoDict", "GoTuple", "register", "registered_type",
     "registered_name", "slice", "array", "map", "ptr", "named",
     "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
     "uint64", "uintptr", "float32", "float64", "complex64", "complex128",
@@ -208,7 +208,10 @@ def named(name: str, underlying: Any, package: str = "main") -> GoType:
     (for recursive definitions) and returning one.  The name appears in type
     definitions and error messages exactly as Go's ``main.S`` would.
     """
-    key = ("named", package, name)
+    return _named(("named", package, name), name, underlying, package, None)
+
+
+def _named(key: tuple, name: str, underlying: Any, package: str, cls) -> GoType:
     with _lock:
         t = _interned.get(key)
         if t is not None:
@@ -228,7 +231,25 @@ def named(name: str, underlying: Any, package: str = "main") -> GoType:
         for attr in ("kind", "elem", "key", "length", "lo", "hi", "narrow", "pyclass",
                      "marshal"):
             setattr(t, attr, getattr(u, attr))
+        if cls is not None:
+            # Decoded values are converted to the class (see ``wraps``).
+            t.cls = t.pyclass = cls
         return t
+
+
+def _named_class(cls) -> GoType:
+    """A class declaring ``__gob_type__`` (``class IDs(list): __gob_type__ =
+    list[gob.uint64]``) is Go's named type ``main.IDs`` with that underlying
+    type; its values encode as such and decode as instances of the class."""
+    name, _ = _struct_names(cls)
+    pkg = getattr(cls, "__gob_package__", "main")
+    return _named(("namedcls", cls), name, cls.__gob_type__, pkg, cls)
+
+
+def wraps(gt: GoType):
+    """The class decoded values of non-struct type ``gt`` are converted to,
+    or None (a named type declared by a class, see :func:`_named_class`)."""
+    return gt.cls if gt.kind not in (STRUCT, GOBENC, TIME) else None
 
 
 def _struct_names(cls) -> tuple[str, str]:
@@ -319,6 +340,8 @@ def _go_type(ann: Any) -> GoType:
     if t is not None:
         return t
     if isinstance(ann, type) and origin is None:   # (3.10: list[int] is a "type")
+        if getattr(ann, "__gob_type__", None) is not None and not dataclasses.is_dataclass(ann):
+            return _named_class(ann)
         if dataclasses.is_dataclass(ann) and not (
                 hasattr(ann, "gob_encode") or hasattr(ann, "marshal_binary")):
             return _struct(ann)
@@ -365,17 +388,54 @@ def _go_type(ann: Any) -> GoType:
 
 # --- inferring a Go type from a Python value --------------------------------
 
+class GoList(list):
+    """A list that knows its Go type (``[]T``); see :func:`typed`."""
+    __slots__ = ("gotype",)
+
+
+class GoDict(dict):
+    """A dict that knows its Go type (``map[K]V``); see :func:`typed`."""
+    __slots__ = ("gotype",)
+
+
+class GoTuple(tuple):
+    """A tuple that knows its Go type (``[N]T``); see :func:`typed`."""
+
+
+_TYPED = {SLICE: GoList, MAP: GoDict, ARRAY: GoTuple}
+
+
+def typed(value: Any, type: Any) -> Any:  # noqa: A002 - the Go type
+    """``value`` (a list, dict or tuple) as a :class:`GoList`,
+    :class:`GoDict` or :class:`GoTuple` carrying the Go type ``type``, so
+    that inside an interface it is sent as that type rather than the one
+    inferred from its items (``typed([1, 2], list[Any])`` travels as
+    ``[]interface {}``, not ``[]int``).  Decoded interface values whose
+    type inference would not reproduce come back in this form.
+    """
+    gt = go_type(type)
+    cls = _TYPED.get(gt.kind)
+    if cls is None or gt.cls is not None:
+        raise GobError(f"gob: typed() needs an unnamed slice, array or map type, not {gt.go}")
+    out = cls(value)
+    out.gotype = gt
+    return out
+
+
 def infer_type(v: Any) -> GoType:
     """The Go type a Python value encodes as when no type is given.
 
     Scalars map by class (markers keep their Go type); dataclasses are
     structs; lists and tuples are slices of their elements' common type
-    (``[]interface {}`` when empty or mixed); dicts likewise are maps.
+    (``[]interface {}`` when empty or mixed); dicts likewise are maps;
+    values made by :func:`typed` have the type they carry.
     """
     cls = type(v)
     t = _MARKERS.get(cls)
     if t is not None:
         return t
+    if cls is GoList or cls is GoDict or cls is GoTuple:
+        return v.gotype
     if cls is list or cls is tuple:
         return slice(_common(v))
     if cls is dict:

@@ -137,6 +137,23 @@ class TypeTable:
             t = self._get_base(gt.name, gt)
         return t
 
+    def named_info(self, name: str, gt: GoType) -> TypeObj:
+        """The type object for ``gt``, built under ``name`` if new."""
+        return self._get_base(name, gt)
+
+    def pointer_info(self, user: GoType) -> TypeObj:
+        """Go's type object for a pointer to a GobEncoder (``*time.Time``):
+        Go builds the wire description of a GobEncoder from its *user* type,
+        which for a pointer gets its own id, allocated when first sent, and
+        no name; the definition is still sent under the base type's id."""
+        t = self.types.get(user)
+        if t is None:
+            t = TypeObj(GOBENC, "")
+            t.marshal = user.base.marshal
+            self._set_id(t)
+            self.types[user] = t
+        return t
+
     def _get_base(self, name: str, gt: GoType) -> TypeObj:
         gt = gt.base
         t = self.types.get(gt)

@@ -16,8 +16,10 @@ ERR_RANGE = "gob: bad data: field numbers out of bounds"
 # wireType field number -> kind, in Go's precedence order.
 _KINDS = ("array", "slice", "struct", "map", "gobenc", "binary", "text")
 
+# (Ids 9-15 are Go's reserved placeholders, all named "_reserved1".)
 BASIC_NAMES = {1: "bool", 2: "int", 3: "uint", 4: "float", 5: "bytes",
-               6: "string", 7: "complex", 8: "interface", 16: "wireType",
+               6: "string", 7: "complex", 8: "interface",
+               **{i: "_reserved1" for i in range(9, 16)}, 16: "wireType",
                17: "arrayType", 18: "CommonType", 19: "sliceType",
                20: "structType", 21: "fieldType", 22: "[]*fieldType",
                23: "mapType", 24: "gobEncoderType"}
@@ -56,6 +58,25 @@ def read_uint(buf, pos: int) -> tuple[int, int]:
 def read_int(buf, pos: int) -> tuple[int, int]:
     u, pos = read_uint(buf, pos)
     return ((~(u >> 1)) if u & 1 else (u >> 1)), pos
+
+
+def read_type_id(buf, pos: int) -> tuple[int, int]:
+    """The type id leading a message (or an interface's value), read as Go
+    reads it: from a reader (an integer cut short is ``unexpected EOF``) and
+    converted to Go's int32 ``typeId`` (so huge ids wrap, possibly negative)."""
+    b = buf[pos]
+    if b < 0x80:
+        u, pos = b, pos + 1
+    else:
+        n = 256 - b
+        if n > 8:
+            raise GobError("gob: encoded unsigned integer out of range")
+        end = pos + 1 + n
+        if end > len(buf):
+            raise GobError("unexpected EOF")
+        u, pos = int.from_bytes(buf[pos + 1:end], "big"), end
+    v = ((~(u >> 1)) if u & 1 else (u >> 1)) & 0xFFFFFFFF
+    return (v - (1 << 32) if v >= 1 << 31 else v), pos
 
 
 def _fields(buf, pos: int, nfields: int, handle) -> int:

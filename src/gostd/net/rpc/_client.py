@@ -13,11 +13,13 @@ on a socket, a thread blocked in :meth:`Client.call` takes the role when
 it is free and reads until its own reply is in, so a sequential call costs
 no thread hand-off.  Whenever calls are pending and nobody holds the role,
 the background reader (started on first need) takes it and reads until
-nothing is pending.  Before a request is sent by a thread taking the free
-role, what has already arrived is read first, so a server that hung up
-while the client was idle fails the call with ``ErrShutdown``, as Go's
-always-reading goroutine would have.  On a connection that cannot be polled
-the background reader holds the role for good, exactly as in Go.
+nothing has been pending for a moment.  The role is held only to read,
+never while sending, so replies keep being drained whatever the writers
+do.  Before sending on an idle connection the client checks for a hang-up,
+so a server that closed the connection while the client was idle fails the
+call with ``ErrShutdown``, as Go's always-reading goroutine would have.  On
+a connection that cannot be polled the background reader holds the role
+for good, exactly as in Go.
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ from ._errors import CallTimeout, ErrShutdown, RPCError, ServerError
 from ._pool import start_thread
 
 __all__ = ["Call", "Client"]
+
+LINGER = 0.002
+"""Seconds the background reader keeps the role after the last pending
+reply, waiting for replies to calls sent meanwhile."""
 
 
 _chan_mod: Any = None
@@ -181,11 +187,12 @@ class Client:
 
     def _read_one(self) -> BaseException | None:
         """Read one reply and complete its call (holding the reader role).
-        Returns the error that ends reading, None to go on."""
+        Returns the error that ends reading, None to go on; an interrupt
+        (``KeyboardInterrupt``) propagates, and its catcher must ``_fail``."""
         codec = self._codec
         try:
             response: Response = codec.read_response_header()
-        except BaseException as exc:
+        except Exception as exc:
             return exc
         with self._lock:
             call = self._pending.pop(response.seq, None)
@@ -237,23 +244,41 @@ class Client:
 
     # -- receiving: the reader role -------------------------------------------
 
-    def _take_role(self) -> bool:
-        """Take the free reader role and read what has already arrived.
-        False (and nothing done) if another thread holds it."""
+    def _probe(self) -> None:
+        """On an idle connection (nothing pending, nobody reading), look for
+        a hang-up before sending: a server that closed the connection while
+        the client was idle then fails the call with ``ErrShutdown``, as
+        Go's always-reading goroutine would have seen the end first.  Only
+        a stream that has ended is read here (never blocking); bytes that
+        arrived unasked are left for the next reader, in order."""
+        if self._reading or self._pending:  # a hint; a busy client needs no probe
+            return
         with self._lock:
-            if self._reading or self._shutdown or self._conn is None:
-                return False
+            if self._reading or self._pending or self._shutdown or self._conn is None:
+                return
             self._reading = True
         try:
-            while self._conn.wait_readable(0):
+            while self._conn.hung_up():
                 err = self._read_one()
                 if err is not None:
                     self._fail(err)
                     break
-        except BaseException:
-            self._give_up_role()
+        except BaseException as exc:  # interrupted mid-message: the stream is lost
+            self._fail(exc)
             raise
-        return True
+        finally:
+            self._give_up_role()
+
+    def _take_role(self) -> bool:
+        """Take the reader role if it is free (only for reading: a thread
+        never sends while holding it, so replies are always drained and a
+        large request cannot deadlock against a server blocked on its
+        replies)."""
+        with self._lock:
+            if self._reading or self._shutdown or self._conn is None:
+                return False
+            self._reading = True
+            return True
 
     def _read_until(self, call: Call) -> None:
         """Holding the role: read replies until ``call`` has completed."""
@@ -276,6 +301,11 @@ class Client:
 
     def _need_reader(self) -> None:
         """Make sure pending calls get read (after sending without the role)."""
+        if self._reading:
+            # Safe without the lock: our call was added to _pending under it,
+            # and a reader gives up the role (under it) only when nothing is
+            # pending, so it will read our reply.
+            return
         with self._lock:
             if not self._reading and self._pending and not self._shutdown:
                 self._wake_reader()
@@ -289,8 +319,9 @@ class Client:
 
     def _read_in_background(self) -> None:
         """Take the role whenever calls are pending and it is free; read
-        until nothing is pending.  Ends when the client is closed or shut
-        down."""
+        until nothing has been pending for LINGER seconds (so a stream of
+        ``go`` calls costs no wake-up per reply).  Ends when the client is
+        closed or shut down."""
         while True:
             with self._lock:
                 while not self._shutdown and (self._reading or not self._pending):
@@ -301,20 +332,29 @@ class Client:
                     return
                 self._reading = True
             while True:
-                err = self._read_one()
+                try:
+                    err = self._read_one()
+                except BaseException as exc:
+                    err = exc
                 if err is not None:
                     self._fail(err)
                     return
-                with self._lock:
-                    if not self._pending:
-                        self._reading = False
-                        break
+                if not self._pending and not self._conn.wait_readable(LINGER):
+                    # Nothing came: bytes buffered now answer no call, so
+                    # the role can go if still nothing is pending.
+                    with self._lock:
+                        if not self._pending:
+                            self._reading = False
+                            break
 
     def _read_forever(self) -> None:
         """Go's reader goroutine: read until the stream fails."""
         err = None
-        while err is None:
-            err = self._read_one()
+        try:
+            while err is None:
+                err = self._read_one()
+        except BaseException as exc:
+            err = exc
         self._fail(err)
 
     # -- public API -------------------------------------------------------
@@ -343,15 +383,10 @@ class Client:
         return call
 
     def _start(self, call: Call) -> None:
-        """Send ``call`` for someone else to read its reply."""
-        if self._take_role():
-            try:
-                self._send(call)
-            finally:
-                self._give_up_role()
-        else:
-            self._send(call)
-            self._need_reader()
+        """Send ``call`` for the background reader to complete."""
+        self._probe()
+        self._send(call)
+        self._need_reader()
 
     def call(self, service_method: str, args: Any, reply_type: Any = None,
              timeout: float | None = None) -> Any:
@@ -365,15 +400,16 @@ class Client:
         first (only this call fails; its late reply is discarded).
         """
         call = Call(service_method, args, reply_type, None)
-        if timeout is None and self._take_role():
-            # The fast path: this thread reads its own reply.
+        self._probe()
+        self._send(call)
+        if timeout is None and not call._finished and self._take_role():
+            # The fast path: this thread reads replies until its own is in.
             try:
-                self._send(call)
                 self._read_until(call)
             finally:
                 self._give_up_role()
         else:
-            self._start(call)
+            self._need_reader()
         if not call.wait(timeout):
             with self._lock:
                 abandoned = self._pending.get(call._seq) is call

@@ -86,11 +86,14 @@ class ClientCodec(Protocol):
     """The client half of a codec.
 
     ``write_request`` is serialised by the client.  ``read_response_header``
-    and ``read_response_body`` are called only from the client's reader
-    thread, a body read after every header: ``discard=True`` drops it, else
-    it is decoded as ``reply_type`` (``None``: plain values).  An exception
-    from ``read_response_header`` ends the connection and fails every
-    pending call with it (:class:`EOFError` becomes ``unexpected EOF``).
+    and ``read_response_body`` are called by one thread at a time (the
+    client's reader, or a caller waiting for its own reply), a body read
+    after every header: ``discard=True`` drops it, else it is decoded as
+    ``reply_type`` (``None``: plain values).  An exception from
+    ``read_response_header`` ends the connection and fails every pending
+    call with it (:class:`EOFError` becomes ``unexpected EOF``).  A codec
+    with a ``conn`` attribute that is a pollable :class:`Conn` lets callers
+    read their own replies; any other codec gets a reader thread, as in Go.
     """
 
     def write_request(self, request: Request, body: Any) -> None: ...

@@ -64,10 +64,11 @@ class Conn:
         return self._sock is not None and hasattr(select, "poll")
 
     def wait_readable(self, timeout: float) -> bool:
-        """Whether a read would not block within ``timeout`` seconds: bytes
-        are buffered, or the socket has data, end of stream or an error.
+        """Whether the socket has data, end of stream or an error within
+        ``timeout`` seconds.  Buffered bytes are not looked at: only the
+        codec knows whether they hold a message (they may be whitespace).
         Only for :attr:`pollable` connections; a closed one is readable."""
-        if self._pos < len(self._buf) or self._eof or self.closed:
+        if self._eof or self.closed:
             return True
         p = self._poll
         if p is None:
@@ -80,6 +81,21 @@ class Conn:
         try:
             return bool(p.poll(timeout * 1000.0))
         except (OSError, ValueError):
+            return True
+
+    def hung_up(self) -> bool:
+        """Whether the peer has closed the stream (or it failed) and no byte
+        of it is left unread on the socket; never blocks.  Buffered bytes
+        are not looked at.  Only for :attr:`pollable` connections."""
+        if self._eof or self.closed:
+            return True
+        if not self.wait_readable(0):
+            return False
+        try:
+            return not self._sock.recv(1, socket.MSG_PEEK)  # type: ignore[union-attr]
+        except (BlockingIOError, InterruptedError):
+            return False
+        except OSError:
             return True
 
     def _recv(self) -> bytes:

@@ -65,7 +65,7 @@ class _Conn:
 
     __slots__ = ("server", "codec", "fd", "send_lock", "lock", "inflight",
                  "reading", "reading_done", "closed", "finished", "owner", "inline_since",
-                 "released_at", "chatty")
+                 "idle_since", "chatty")
 
     def __init__(self, server: "Server", codec: ServerCodec, fd: int | None) -> None:
         self.server = server
@@ -80,10 +80,10 @@ class _Conn:
         self.reading_done = False
         self.closed = False
         self.finished = threading.Event()
-        # Lingering (see _linger): when reading last went back to the poller,
-        # and whether the client looks sequential (its next request came
-        # back within LINGER seconds of the previous reply).
-        self.released_at = 0.0
+        # Lingering (see _linger): when the reader last ran out of requests
+        # (its replies sent), and whether the client looks sequential: its
+        # next request came within LINGER seconds of that.
+        self.idle_since = 0.0
         self.chatty = False
 
     def _has_buffered(self) -> bool:
@@ -118,7 +118,7 @@ class _Conn:
             self.reading = True
             self.owner += 1
             token = self.owner
-        self.chatty = time.monotonic() - self.released_at < LINGER
+        self.chatty = time.monotonic() - self.idle_since < LINGER
         raw = getattr(self.codec, "conn", None)
         if raw is not None:
             raw.cork()
@@ -143,9 +143,12 @@ class _Conn:
                     self.inline_since = 0.0
                 if stolen:
                     return  # the watchdog gave the connection to another reader
-            if server._closing or not (self._has_buffered() or self._linger(raw)):
+            if server._closing:
                 break
-        self.released_at = time.monotonic()
+            if not self._has_buffered():
+                self.idle_since = time.monotonic()
+                if not self._linger(raw):
+                    break
         if not self._release(token):
             return
         self._uncork(raw)

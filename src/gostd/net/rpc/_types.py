@@ -8,6 +8,7 @@ otherwise, the rule :mod:`gostd.encoding.gob` uses too.
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from typing import Any
 
@@ -19,6 +20,8 @@ _BASIC = {int: "int", str: "string", float: "float64", bool: "bool", bytes: "[]u
 
 def strip_annotations(tp: Any) -> Any:
     """``Annotated[T, ...]`` -> ``T``; ``Optional[T]`` -> ``T``; others unchanged."""
+    if type(tp) is type:  # a plain class (the common case) is neither
+        return tp
     while True:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
@@ -32,9 +35,11 @@ def strip_annotations(tp: Any) -> Any:
         return tp
 
 
+_UNION_TYPE = getattr(types, "UnionType", None)  # ``int | None`` (Python 3.10+)
+
+
 def _is_union_type(tp: Any) -> bool:
-    union_type = getattr(__import__("types"), "UnionType", None)
-    return union_type is not None and isinstance(tp, union_type)
+    return _UNION_TYPE is not None and isinstance(tp, _UNION_TYPE)
 
 
 def is_struct(tp: Any) -> bool:

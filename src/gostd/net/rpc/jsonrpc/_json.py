@@ -287,6 +287,8 @@ def _mismatch(v: Any, tp: Any, ctx: _Ctx, what: str | None = None) -> UnmarshalE
 
 
 def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
+    if tp is int and type(v) is int:  # the common case, as the checks below end
+        return v
     tp = strip_annotations(tp)
     if tp is None or tp is Any or tp is object:
         return v
@@ -360,14 +362,26 @@ def _number_text(v: float) -> str:
         return str(v)
 
 
+def _field_keys(tp: type) -> tuple[dict[str, str], dict[str, str]]:
+    """JSON key -> attribute, exact and case-folded (the first field wins a fold)."""
+    keys = _KEYS_CACHE.get(tp)
+    if keys is None:
+        specs = _field_specs(tp)
+        exact = {name: attr for attr, name, _ in specs}
+        folded: dict[str, str] = {}
+        for attr, name, _ in specs:
+            folded.setdefault(name.casefold(), attr)
+        keys = _KEYS_CACHE[tp] = (exact, folded)
+    return keys
+
+
+_KEYS_CACHE: dict[type, tuple[dict[str, str], dict[str, str]]] = {}
+
+
 def _decode_struct(obj: dict[str, Any], tp: type, ctx: _Ctx) -> Any:
     inst = _new_struct(tp)
     hints = _hints(tp)
-    specs = _field_specs(tp)
-    exact = {name: attr for attr, name, _ in specs}
-    folded: dict[str, str] = {}
-    for attr, name, _ in specs:
-        folded.setdefault(name.casefold(), attr)
+    exact, folded = _field_keys(tp)
     outer = (ctx.struct, ctx.field)
     for key, val in obj.items():
         attr = exact.get(key) or folded.get(key.casefold())

@@ -93,7 +93,9 @@ def compact(raw: str) -> str:
 
 
 def loads_keep_floats(text: str) -> Any:
-    return json.loads(text, parse_float=GoFloat)
+    if text.startswith("\ufeff"):  # json.loads' own complaint about a BOM
+        return json.loads(text, parse_float=GoFloat)
+    return _DECODER.decode(text)
 
 
 def _scan(buf: bytes, i: int) -> int | None:
