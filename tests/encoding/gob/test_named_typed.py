@@ -6,8 +6,10 @@ their type), and times with nanoseconds (``gob.Time``)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import pickle
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -131,6 +133,8 @@ def test_time_keeps_nanoseconds():
     assert gob.dumps(made) == data
     with pytest.raises(ValueError):
         gob.Time.with_nanosecond(made, 10**9)
+    for copied in (pickle.loads(pickle.dumps(made)), copy.deepcopy(made)):
+        assert type(copied) is gob.Time and copied.nanosecond == 123456789
 
 
 def test_decoder_stream_of_named_and_typed_values():

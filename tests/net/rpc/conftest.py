@@ -181,23 +181,35 @@ def _go_env(cache: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def goapp() -> Path:
-    """Path of the built Go helper (tests/net/rpc/goapp/main.go); the tests
-    that need it skip only when no ``go`` toolchain is installed."""
+def build_go(name: str) -> Path:
+    """Build tests/net/rpc/NAME/main.go into a temporary directory (once,
+    rebuilt when the source is newer) and return the executable's path;
+    skips the test only when no ``go`` toolchain is installed."""
     go = shutil.which("go")
     if go is None:
         pytest.skip("go toolchain not installed")
     build = Path(tempfile.gettempdir()) / f"gostd-goapp-{os.getuid()}"
     build.mkdir(exist_ok=True)
-    exe = build / "goapp"
-    src = HERE / "goapp" / "main.go"
+    exe = build / name
+    src = HERE / name / "main.go"
     if not exe.exists() or exe.stat().st_mtime < src.stat().st_mtime:
-        tmp = build / f"goapp.{os.getpid()}"
+        tmp = build / f"{name}.{os.getpid()}"
         subprocess.run([go, "build", "-o", str(tmp), str(src)], check=True,
                        env=_go_env(build), cwd=src.parent, timeout=300)
         os.replace(tmp, exe)
     return exe
+
+
+@pytest.fixture(scope="session")
+def goapp() -> Path:
+    """Path of the built Go helper (tests/net/rpc/goapp/main.go)."""
+    return build_go("goapp")
+
+
+@pytest.fixture(scope="session")
+def goaccept() -> Path:
+    """Path of the built Go user programs (tests/net/rpc/goaccept/main.go)."""
+    return build_go("goaccept")
 
 
 class GoServer:

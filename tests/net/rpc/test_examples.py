@@ -34,5 +34,5 @@ def test_async_example_ticks_while_waiting() -> None:
     lines = _run("rpc_async.py")
     results = [x for x in lines if x != "tick"]
     assert sorted(results) == ["Arith: 15*6=90", "Arith: 15/6=2 remainder 3"]
-    assert lines.count("tick") >= 3
+    assert lines.count("tick") >= 1  # at least one tick while the 10 ms Divide runs
     assert lines[-1] != "tick"  # the loop ends with the last reply

@@ -646,15 +646,13 @@ class Encoder:
             return False
         info = self._table.info(gt)
         put_int(b, -info.id)
-        if user is not None and user is not gt and gt.kind in (T.GOBENC, T.TIME):
-            # Go describes a GobEncoder reached through a pointer type by
-            # that pointer type's own (nameless, new) type object.
-            b += self._table.pointer_info(user).wire()
-        else:
-            b += info.wire()
+        via_ptr = user is not None and user is not gt and gt.kind in (T.GOBENC, T.TIME)
+        # Go describes a GobEncoder reached through a pointer type by that
+        # pointer type's own (nameless, new) type object.
+        b += (self._table.pointer_info(user) if via_ptr else info).wire()
         self._write_message(w, b)
         self._sent[gt] = info.id
-        if user is not None and user is not gt and gt.kind in (T.GOBENC, T.TIME):
+        if via_ptr:
             self._sent[user] = info.id
         k = gt.kind
         if k == T.STRUCT:

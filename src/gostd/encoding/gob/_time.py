@@ -33,6 +33,12 @@ class Time(_dt.datetime):
         """Nanoseconds within the second (0..999999999)."""
         return self.microsecond * 1000 + getattr(self, "_ns", 0)
 
+    def __reduce_ex__(self, protocol):
+        # (datetime's own reduction would rebuild a Time without _ns.)
+        plain = _dt.datetime(self.year, self.month, self.day, self.hour, self.minute,
+                             self.second, self.microsecond, self.tzinfo, fold=self.fold)
+        return (Time.with_nanosecond, (plain, self.nanosecond))
+
     def __repr__(self) -> str:
         return f"{super().__repr__()[:-1]}, nanosecond={self.nanosecond})"
 

@@ -44,6 +44,19 @@ def gob_codec(conn: Any) -> ServerCodec:
     return GobServerCodec(conn)
 
 
+def error_text(exc: BaseException) -> str:
+    """The error string sent for ``exc`` (Go's ``err.Error()``): the message
+    it was raised with, verbatim — ``KeyError("no item")`` sends ``no item``,
+    not ``str()``'s quoted ``'no item'`` — else ``str(exc)``; an exception
+    without any text sends its type name, so a failure never reads as success."""
+    args = exc.args
+    if len(args) == 1 and isinstance(args[0], str) and type(exc).__str__ is KeyError.__str__:
+        text = args[0]
+    else:
+        text = str(exc)
+    return text or type(exc).__name__
+
+
 def _reply_for(method: Method, reply: Any) -> Any:
     """The value sent when a method returned ``None``: the zero value of its
     return annotation (Go always sends the reply variable), else ``struct{}{}``."""
@@ -252,10 +265,13 @@ class _Conn:
                 err = ""
                 if reply is None:
                     reply = _reply_for(method, reply)
-            except Exception as exc:
-                # Go sends err.Error(); an exception without text sends its type name.
+            except BaseException as exc:  # noqa: B036 - even SystemExit is answered
+                # Go would crash on a panic; here the caller always gets an
+                # answer, and an exception that is not an Exception is logged.
+                if not isinstance(exc, Exception):
+                    log.error("rpc: %s raised %r", method.name, exc)
                 reply = None
-                err = str(exc) or type(exc).__name__
+                err = error_text(exc)
             self.send_response(req, reply, method.reply_type, err)
         finally:
             with self.lock:
@@ -448,7 +464,7 @@ class Server:
         try:
             argv = codec.read_request_body(method.arg_type)  # type: ignore[union-attr]
         except Exception as exc:
-            return None, req, None, str(exc) or type(exc).__name__
+            return None, req, None, error_text(exc)
         return method, req, argv, None
 
     # -- serving ----------------------------------------------------------------

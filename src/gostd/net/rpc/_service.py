@@ -11,6 +11,7 @@ annotation the type the reply is encoded as (both optional).
 from __future__ import annotations
 
 import inspect
+import sys
 import threading
 import typing
 from typing import Any, Callable
@@ -88,12 +89,49 @@ def _one_positional(func: Callable[..., Any]) -> bool:
     return positional >= 1 and required == 1
 
 
-def _hints(func: Callable[..., Any]) -> tuple[Any, Any]:
-    """(argument annotation, return annotation); ``None`` where absent."""
+def _caller_namespace() -> dict[str, Any]:
+    """The locals of the code that called ``register`` (the first frame
+    outside this package), so annotations naming classes defined inside a
+    function — strings under ``from __future__ import annotations`` —
+    still resolve."""
+    frame = sys._getframe(1)
+    package = __name__.rpartition(".")[0]
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(package):
+        frame = frame.f_back
+    return dict(frame.f_locals) if frame is not None else {}
+
+
+def _resolve(ann: Any, func: Callable[..., Any], localns: dict[str, Any]) -> Any:
+    """``ann`` itself, or the object a string annotation names (evaluated
+    in the method's module, then the registering caller's locals)."""
+    if not isinstance(ann, str):
+        return ann
+    globalns = getattr(inspect.unwrap(func), "__globals__", {})
     try:
-        hints = typing.get_type_hints(func, include_extras=True)
-    except Exception:  # unresolvable forward references: fall back to raw annotations
-        hints = dict(getattr(func, "__annotations__", {}) or {})
+        return typing.get_type_hints(_Holder(ann), globalns, localns, include_extras=True)["x"]
+    except Exception:
+        try:
+            return eval(ann, dict(globalns), localns)  # noqa: S307 - the program's own annotation
+        except Exception:
+            return ann  # left as is: decoding reports the unresolved name
+
+
+class _Holder:
+    """An object whose only annotation is ``x`` (for ``get_type_hints``)."""
+
+    def __init__(self, ann: str) -> None:
+        self.__annotations__ = {"x": ann}
+
+
+def _hints(func: Callable[..., Any], localns: dict[str, Any]) -> tuple[Any, Any]:
+    """(argument annotation, return annotation); ``None`` where absent.
+    String annotations are resolved one by one, so one that names nothing
+    known leaves the others usable."""
+    try:
+        hints = typing.get_type_hints(func, localns=localns, include_extras=True)
+    except Exception:  # some name unresolvable: resolve each annotation alone
+        raw = dict(getattr(inspect.unwrap(func), "__annotations__", {}) or {})
+        hints = {k: _resolve(v, func, localns) for k, v in raw.items()}
     sig = inspect.signature(func)
     first = next(iter(sig.parameters.values()))
     arg = hints.get(first.name)
@@ -102,7 +140,7 @@ def _hints(func: Callable[..., Any]) -> tuple[Any, Any]:
             None if ret is type(None) else ret)
 
 
-def suitable_methods(rcvr: Any) -> dict[str, Method]:
+def suitable_methods(rcvr: Any, localns: dict[str, Any] | None = None) -> dict[str, Method]:
     """The methods of ``rcvr`` that Go's rule exports, by name."""
     methods: dict[str, Method] = {}
     for name in dir(rcvr):
@@ -114,7 +152,7 @@ def suitable_methods(rcvr: Any) -> dict[str, Method]:
             continue
         if isinstance(func, type) or not callable(func) or not _one_positional(func):
             continue
-        arg_type, reply_type = _hints(func)
+        arg_type, reply_type = _hints(func, localns or {})
         methods[name] = Method(name, func, arg_type, reply_type)
     return methods
 
@@ -134,7 +172,7 @@ def new_service(rcvr: Any, name: str | None) -> Service:
         raise RegistrationError(f"rpc.Register: no service name for type {go_type_name(typ)}")
     if not use_name and not _is_exported(sname):
         raise RegistrationError(f"rpc.Register: type {sname} is not exported")
-    methods = {} if isinstance(rcvr, type) else suitable_methods(rcvr)
+    methods = {} if isinstance(rcvr, type) else suitable_methods(rcvr, _caller_namespace())
     if not methods:
         hint = ""
         if isinstance(rcvr, type):

@@ -8,6 +8,7 @@ otherwise, the rule :mod:`gostd.encoding.gob` uses too.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import types
 import typing
 from typing import Any
@@ -76,6 +77,15 @@ def go_type_name(tp: Any) -> str:
         return getattr(tp, "__name__", go_type_name(supertype))
     if tp in _BASIC:
         return _BASIC[tp]
+    if isinstance(tp, type) and (tp.__module__.startswith("gostd.encoding.gob")
+                                 or issubclass(tp, datetime.datetime)):
+        # gob's markers and time: Go's own names (uint8, float32, time.Time).
+        from ...encoding import gob
+
+        try:
+            return gob.go_type(tp).go
+        except Exception:
+            pass
     if isinstance(tp, type):
         if tp.__module__ == "builtins":
             return tp.__qualname__

@@ -11,6 +11,9 @@
 //	                    in-process Go server; prints {"remote":..., "go":...}.
 //	goaccept jsonclient ADDR
 //	                    the same with jsonrpc.Dial and the Book service.
+//	goaccept stress -tcp|-http|-json ADDR
+//	                    many clients, each on its own connection, calls and
+//	                    Go calls at once; some hang up mid-call; prints "ok".
 //	goaccept article ADDR
 //	                    the article's asynchronous client over DialHTTP.
 package main
@@ -167,6 +170,12 @@ func (s *Store) Stamp(t time.Time, reply *time.Time) error {
 	return nil
 }
 
+func (s *Store) Sleep(ms int, reply *int) error {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	*reply = ms
+	return nil
+}
+
 func (s *Store) Hello(name *string, reply *string) error {
 	*reply = "hello, " + *name
 	return nil
@@ -190,6 +199,7 @@ type Contact struct {
 	Age      int      `json:"age"`
 	Tags     []string `json:"tags"`
 	Secret   string   `json:"-"`
+	Since    time.Time `json:"since"`
 }
 
 type Book struct {
@@ -391,7 +401,8 @@ func gobScript(c *rpc.Client) map[string]any {
 
 func contacts() []Contact {
 	return []Contact{
-		{FullName: "Ada Lovelace", Email: "ada@example.com", Age: 36, Tags: []string{"math"}},
+		{FullName: "Ada Lovelace", Email: "ada@example.com", Age: 36, Tags: []string{"math"},
+			Since: when},
 		{FullName: "Rob <Pike>", Age: 67},
 	}
 }
@@ -541,6 +552,63 @@ func article(addr string) {
 	fmt.Printf("after close: %v\n", err)
 }
 
+// stress: many connections at once, some abandoned mid-call.
+func stress(kind, addr string) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 1000)
+	for g := 0; g < 40; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			c := dial(kind, addr)
+			defer c.Close()
+			calls := make([]*rpc.Call, 0, 5)
+			for i := 0; i < 5; i++ {
+				calls = append(calls, c.Go("Arith.Multiply", &Args{g, i}, new(int), nil))
+			}
+			for i := 0; i < 10; i++ {
+				var r int
+				if err := c.Call("Arith.Multiply", &Args{g, i + 100}, &r); err != nil || r != g*(i+100) {
+					errs <- fmt.Errorf("call %d/%d: %v %d", g, i, err, r)
+				}
+			}
+			for i, call := range calls {
+				<-call.Done
+				if call.Error != nil || *call.Reply.(*int) != g*i {
+					errs <- fmt.Errorf("go %d/%d: %v", g, i, call.Error)
+				}
+			}
+		}(g)
+	}
+	for g := 0; g < 5; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := dial(kind, addr)
+			c.Go("Store.Sleep", 100, new(int), nil)
+			time.Sleep(5 * time.Millisecond)
+			c.Close() // hang up while the call runs
+		}()
+	}
+	wg.Wait()
+	c := dial(kind, addr)
+	var r int
+	if err := c.Call("Arith.Multiply", &Args{6, 7}, &r); err != nil || r != 42 {
+		errs <- fmt.Errorf("after: %v %d", err, r)
+	}
+	c.Close()
+	close(errs)
+	n := 0
+	for err := range errs {
+		fmt.Println(err)
+		n++
+	}
+	if n > 0 {
+		os.Exit(1)
+	}
+	fmt.Println("ok")
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fatal(errors.New("usage: goaccept serve|client|jsonclient|article ..."))
@@ -558,6 +626,8 @@ func main() {
 		compare("json", os.Args[2], jsonScript)
 	case "article":
 		article(os.Args[2])
+	case "stress":
+		stress(strings.TrimPrefix(os.Args[2], "-"), os.Args[3])
 	default:
 		fatal(errors.New("unknown mode " + os.Args[1]))
 	}

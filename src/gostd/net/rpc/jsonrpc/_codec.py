@@ -136,10 +136,18 @@ class ServerCodec:
             if response.seq not in self._pending:
                 raise RPCError("invalid sequence number in response")
             req_id = self._pending.pop(response.seq)
-        if response.error:
-            text = f'{{"id":{marshal(req_id)},"result":null,"error":{_quote(response.error)}}}\n'
+        error = response.error
+        if not error:
+            try:
+                result = marshal(body)
+            except (ValueError, TypeError, RecursionError) as exc:
+                # Beyond Go (whose server logs this and never answers, so its
+                # client waits forever): the call fails with the encode error.
+                error = str(exc) or type(exc).__name__
+        if error:
+            text = f'{{"id":{marshal(req_id)},"result":null,"error":{_quote(error)}}}\n'
         else:
-            text = f'{{"id":{marshal(req_id)},"result":{marshal(body)},"error":null}}\n'
+            text = f'{{"id":{marshal(req_id)},"result":{result},"error":null}}\n'
         self._conn.write(text.encode("utf-8"))
 
     def close(self) -> None:

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime
 import json
 import math
+import re
 import typing
 from decimal import Decimal
 from typing import Any
@@ -144,6 +146,8 @@ def _encode(v: Any, out: list[str], depth: int = 0) -> None:
         out.append('"' + base64.b64encode(bytes(v)).decode("ascii") + '"')
     elif isinstance(v, RawMessage):
         out.append(v.text)
+    elif isinstance(v, datetime.datetime):
+        out.append('"' + format_time(v) + '"')
     elif dataclasses.is_dataclass(v) and not isinstance(v, type):
         out.append("{")
         first = True
@@ -236,12 +240,17 @@ def zero_value(tp: Any) -> Any:
         return b""
     if isinstance(tp, type) and issubclass(tp, int):
         return 0
+    if isinstance(tp, type) and issubclass(tp, datetime.datetime):
+        return _ZERO_TIME
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _new_struct(tp)
     supertype = getattr(tp, "__supertype__", None)
     if supertype is not None:
         return zero_value(supertype)
     return None
+
+
+_ZERO_TIME = datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc)  # Go's time.Time{}
 
 
 def _new_struct(tp: type) -> Any:
@@ -289,6 +298,8 @@ def _mismatch(v: Any, tp: Any, ctx: _Ctx, what: str | None = None) -> UnmarshalE
 def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
     if tp is int and type(v) is int:  # the common case, as the checks below end
         return v
+    if v is None and _is_optional(tp):
+        return None  # null into a pointer: nil
     tp = strip_annotations(tp)
     if tp is None or tp is Any or tp is object:
         return v
@@ -313,7 +324,14 @@ def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
             if not v.is_integer():
                 raise _mismatch(v, tp, ctx, f"number {_number_text(v)}")
             v = int(v)
+        lo, hi = _int_range(tp)
+        if not lo <= v <= hi:
+            raise _mismatch(v, tp, ctx, f"number {v}")
         return v if tp is int else tp(v)
+    if isinstance(tp, type) and issubclass(tp, datetime.datetime):
+        if not isinstance(v, str):
+            raise _mismatch(v, tp, ctx)
+        return parse_time(v)
     if tp is str:
         if not isinstance(v, str):
             raise _mismatch(v, tp, ctx)
@@ -353,6 +371,88 @@ def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
             out[key] = _decode(x, args[1], ctx)
         return out
     return v
+
+
+def _is_optional(tp: Any) -> bool:
+    """``Optional[T]`` / ``T | None``: Go's pointer, which JSON null leaves nil."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _is_optional(typing.get_args(tp)[0])
+    if origin is typing.Union or type(tp).__name__ == "UnionType":
+        return type(None) in typing.get_args(tp)
+    return False
+
+
+_INT_RANGES: dict[type, tuple[int, int]] = {}
+
+
+def _int_range(tp: type) -> tuple[int, int]:
+    """The values Go's integer type for ``tp`` holds (``int`` is int64)."""
+    r = _INT_RANGES.get(tp)
+    if r is None:
+        lo, hi = -(1 << 63), (1 << 63) - 1
+        try:
+            from ....encoding import gob
+
+            g = gob.go_type(tp)
+            if g.lo is not None and g.hi is not None:
+                lo, hi = g.lo, g.hi
+        except Exception:
+            pass
+        r = _INT_RANGES[tp] = (lo, hi)
+    return r
+
+
+def format_time(t: datetime.datetime) -> str:
+    """Go's ``time.Time.MarshalJSON``: RFC 3339 with nanoseconds, trailing
+    zeros dropped, ``Z`` for a zero offset (naive datetimes are UTC)."""
+    if not 0 <= t.year <= 9999:  # datetime cannot go below 1 anyway
+        raise MarshalError("json: error calling MarshalJSON for type time.Time: "
+                           "Time.MarshalJSON: year outside of range [0,9999]")
+    ns = getattr(t, "nanosecond", t.microsecond * 1000)
+    text = (f"{t.year:04d}-{t.month:02d}-{t.day:02d}T"
+            f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}")
+    if ns:
+        text += "." + f"{ns:09d}".rstrip("0")
+    off = t.utcoffset()
+    secs = 0 if off is None else int(off.total_seconds())
+    if secs == 0:
+        return text + "Z"
+    sign = "-" if secs < 0 else "+"
+    hours, minutes = divmod(abs(secs) // 60, 60)
+    return f"{text}{sign}{hours:02d}:{minutes:02d}"
+
+
+_TIME_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+                      r"(Z|[+-]\d{2}:\d{2})\Z")
+
+
+def parse_time(text: str) -> datetime.datetime:
+    """Go's ``time.Time.UnmarshalJSON`` (RFC 3339): an aware datetime; a
+    time with nanoseconds beyond the microsecond is a :class:`gob.Time`."""
+    m = _TIME_RE.match(text)
+    try:
+        if m is None:
+            raise ValueError(text)
+        y, mo, d, h, mi, sec = (int(g) for g in m.groups()[:6])
+        ns = int((m.group(7) or "").ljust(9, "0"))
+        zone = m.group(8)
+        if zone == "Z":
+            tz = datetime.timezone.utc
+        else:
+            sign = -1 if zone[0] == "-" else 1
+            tz = datetime.timezone(sign * datetime.timedelta(hours=int(zone[1:3]),
+                                                             minutes=int(zone[4:6])))
+        t = datetime.datetime(y, mo, d, h, mi, sec, ns // 1000, tz)
+    except ValueError:
+        raise UnmarshalError(f'parsing time "\\"{text}\\"" as '
+                             '"\\"2006-01-02T15:04:05Z07:00\\"": cannot parse '
+                             f'"{text}" as RFC 3339') from None
+    if ns % 1000:
+        from ....encoding import gob
+
+        return gob.Time.with_nanosecond(t, ns)
+    return t
 
 
 def _number_text(v: float) -> str:
