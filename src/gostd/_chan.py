@@ -286,6 +286,19 @@ class Chan(Generic[T]):
                 return
             yield value  # type: ignore[misc]
 
+    def __copy__(self) -> Chan[T]:
+        """A channel is a reference (Go copies the reference): the copy is ``self``."""
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Chan[T]:
+        """``self``, as for :meth:`__copy__`: copying a structure shares its channels."""
+        return self
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Channels cannot be pickled: they connect goroutines of one process."""
+        raise TypeError(f"cannot pickle {type(self).__name__!r} object: "
+                        "a channel connects goroutines of one process")
+
     def __repr__(self) -> str:
         state = " closed" if self._closed else ""
         return f"<Chan len={len(self._buf)} cap={self._cap}{state} at {id(self):#x}>"
@@ -297,12 +310,16 @@ _chan_send = Chan.send
 
 Case = Union[Callable[[], Any], "tuple[Callable[[Any], None], Any]"]
 
-_BAD_CASE = "select case must be ch.recv, ch.recv_ok or (ch.send, value)"
+_BAD_CASE = "select case must be ch.recv, ch.recv_ok, (ch.send, value) or None"
 
 
-def _parse(case: Any) -> tuple[Chan, int, Any]:
+def _parse(case: Any) -> tuple[Chan | None, int, Any]:
+    if case is None:
+        return None, _RECV, None            # Go's nil channel: never ready
     try:
         if type(case) is tuple:
+            if case[0] is None and len(case) == 2:
+                return None, _SEND, None
             fn, value = case
             if fn.__func__ is Chan.send or fn.__name__ == "send":
                 ch = fn.__self__
@@ -382,13 +399,16 @@ def select(*cases: Case, default: bool = False) -> tuple[int, Any]:
     (result: ``None``).  Returns ``(index, result)`` for the case that
     proceeded.  When several are ready one is chosen uniformly at random;
     when none is, ``default=True`` returns ``(-1, None)`` at once, otherwise
-    ``select`` blocks until one proceeds.  ``select()`` with no cases and no
-    default blocks forever, as in Go.
+    ``select`` blocks until one proceeds.  A case may be ``None`` (or
+    ``(None, value)``): Go's case on a nil channel, which never proceeds, so
+    a case is switched off without renumbering the others.  ``select()`` with
+    no cases (or only ``None`` ones) and no default blocks forever, as in Go.
 
     Raises :class:`gostd.Panic` (``send on closed channel``) if a send case
     is chosen on a closed channel, and ``TypeError`` for a malformed case.
     """
-    parsed: list[tuple[Chan, int, Any]] = []
+    parsed: list[tuple[Any, int, Any]] = []
+    nil = False
     for case in cases:
         # Fast path for the usual shapes; _parse handles the rest, and errors.
         if type(case) is tuple:
@@ -401,25 +421,33 @@ def select(*cases: Case, default: bool = False) -> tuple[int, Any]:
             if kind is not None:
                 parsed.append((case.__self__, kind, None))  # type: ignore
                 continue
-        parsed.append(_parse(case))
-    n = len(parsed)
+        p = _parse(case)
+        nil = nil or p[0] is None
+        parsed.append(p)
+    # live: the indices of the cases on real channels (nil ones never proceed).
+    live: Any = [i for i, p in enumerate(parsed) if p[0] is not None] if nil else range(len(parsed))
+    n = len(live)
     if n == 0:
         if default:
             return -1, None
         forever = _allocate_lock()
         forever.acquire()
         forever.acquire()           # never released: block forever, as Go's select {}
+    shuffle = False
     if n == 1:
-        locks = [parsed[0][0]._lock]
+        locks = [parsed[live[0]][0]._lock]
     else:
-        by_id = {id(p[0]): p[0] for p in parsed}
+        by_id = {id(p[0]): p[0] for p in parsed if p[0] is not None}
         locks = [by_id[k]._lock for k in sorted(by_id)]
+        # A channel in several cases: enqueue those cases in random order (Go's
+        # pollorder), so the party that arrives first does not always pick the first.
+        shuffle = len(by_id) < n
     for lk in locks:
         lk.acquire()
     try:
         while True:
             ready = []
-            for i in range(n):
+            for i in live:
                 ch, kind, _ = parsed[i]
                 if ch._closed:
                     ready.append(i)
@@ -442,7 +470,11 @@ def select(*cases: Case, default: bool = False) -> tuple[int, Any]:
         wake.acquire()
         sel = _Select()
         sudogs = []
-        for i, (ch, kind, value) in enumerate(parsed):
+        if shuffle:
+            live = list(live)
+            random.shuffle(live)
+        for i in live:
+            ch, kind, value = parsed[i]
             sg = _Sudog(wake, sel, i, value)
             sudogs.append(sg)
             (ch._sendq if kind == _SEND else ch._recvq).append(sg)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import deque
 from threading import Lock
 from typing import Any
+from ._nocopy import NoCopy
 
 __all__ = ["Cond"]
 
 
-class Cond:
+class Cond(NoCopy):
     """A condition variable (Go's ``sync.Cond``) over the Locker ``l``.
 
     ``l`` is any object with ``lock()``/``unlock()`` (a :class:`Mutex`, an

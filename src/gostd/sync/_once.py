@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from threading import Lock
 from typing import Any, Callable, TypeVar
+from ._nocopy import NoCopy
 
 __all__ = ["Once", "once_func", "once_value", "once_values"]
 
@@ -12,7 +13,7 @@ T1 = TypeVar("T1")
 T2 = TypeVar("T2")
 
 
-class Once:
+class Once(NoCopy):
     """Performs exactly one action (Go's ``sync.Once``).
 
     ``do(f)`` calls ``f()`` if and only if ``do`` is being called for the
@@ -48,14 +49,22 @@ def once_func(f: Callable[[], object]) -> Callable[[], None]:
     """Go's ``sync.OnceFunc``: a function that calls ``f`` only once.
 
     Concurrent calls wait for the first to finish.  If ``f`` raised, every
-    call raises that same exception again (with ``f``'s traceback).
+    call raises that same exception again (with ``f``'s traceback).  Once
+    ``f`` has returned normally it is no longer referenced, so whatever it
+    holds can be garbage-collected.
     """
-    get = once_value(f)
+    fn: list[Any] = [f]
+    del f
+
+    def run() -> None:
+        fn[0]()                 # its result is discarded, not kept alive
+        fn[0] = None
+
+    get = once_value(run)
 
     def call() -> None:
         get()
 
-    call.__wrapped__ = f  # type: ignore[attr-defined]
     return call
 
 
@@ -64,11 +73,16 @@ def once_value(f: Callable[[], T]) -> Callable[[], T]:
     returns its value on every call.
 
     If ``f`` raised, every call raises that same exception again (each time
-    with ``f``'s original traceback, so it does not grow).
+    with ``f``'s original traceback, so it does not grow).  Once ``f`` has
+    returned normally it is dropped (Go: "do not keep f alive after invoking
+    it"); only its value is kept.
     """
     mu = Lock()
     # state[0]: None until f has finished; then (value, exception, traceback).
+    # fn[0]: f, until it has returned normally.
     state: list[Any] = [None]
+    fn: list[Any] = [f]
+    del f
 
     def call() -> T:
         outcome = state[0]
@@ -77,7 +91,8 @@ def once_value(f: Callable[[], T]) -> Callable[[], T]:
                 outcome = state[0]
                 if outcome is None:
                     try:
-                        outcome = (f(), None, None)
+                        outcome = (fn[0](), None, None)
+                        fn[0] = None
                     except BaseException as e:
                         outcome = (None, e, e.__traceback__)
                     state[0] = outcome
@@ -86,7 +101,6 @@ def once_value(f: Callable[[], T]) -> Callable[[], T]:
             raise exc.with_traceback(tb)
         return value
 
-    call.__wrapped__ = f  # type: ignore[attr-defined]
     return call
 
 
@@ -97,13 +111,15 @@ def once_values(f: Callable[[], tuple[T1, T2]]) -> Callable[[], tuple[T1, T2]]:
     Raises ``TypeError`` (on every call) if ``f`` returns something other
     than a 2-tuple.
     """
+    fn: list[Any] = [f]
+    del f
+
     def pair() -> tuple[T1, T2]:
-        result = f()
+        result = fn[0]()
+        fn[0] = None
         if not isinstance(result, tuple) or len(result) != 2:
             raise TypeError(
                 f"once_values: f must return a 2-tuple, not {type(result).__name__}")
         return result
 
-    call = once_value(pair)
-    call.__wrapped__ = f  # type: ignore[attr-defined]
-    return call
+    return once_value(pair)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 from typing import Callable, Generic, Optional, TypeVar
+from ._nocopy import NoCopy
 
 __all__ = ["Pool"]
 
@@ -13,7 +14,7 @@ T = TypeVar("T")
 _pools: weakref.WeakSet[Pool] = weakref.WeakSet()
 
 
-class Pool(Generic[T]):
+class Pool(NoCopy, Generic[T]):
     """A set of temporary objects that may be saved and reused (Go's ``sync.Pool``).
 
     ``put(x)`` adds ``x`` to the pool (``put(None)`` is a no-op, as Go
@@ -29,16 +30,28 @@ class Pool(Generic[T]):
     Safe for concurrent use.
     """
 
-    __slots__ = ("new", "_items", "_victim", "__weakref__")
+    __slots__ = ("new", "_private", "_items", "_victim", "__weakref__")
+
+    # Like Go's per-P poolLocal as seen from one goroutine: put fills the
+    # private slot first, then the shared stack; get takes the private slot,
+    # then the newest shared object, then the victims.  So put(a), put(b),
+    # get(), get() gives a then b, as in Go.  Each part is a list, whose
+    # append and pop are atomic, so no lock is needed; two racing puts may
+    # both land in _private, which costs nothing but Go's exact order.
 
     def __init__(self, new: Optional[Callable[[], T]] = None) -> None:
         self.new = new                # Go's Pool.New; may be set later
-        self._items: list[T] = []     # list append/pop are atomic
+        self._private: list[T] = []
+        self._items: list[T] = []
         self._victim: list[T] = []
         _pools.add(self)
 
     def get(self) -> Optional[T]:
         """Remove and return a pooled object, else ``new()``, else ``None``."""
+        try:
+            return self._private.pop()
+        except IndexError:
+            pass
         try:
             return self._items.pop()
         except IndexError:
@@ -53,11 +66,19 @@ class Pool(Generic[T]):
     def put(self, x: Optional[T]) -> None:
         """Add ``x`` to the pool; ``None`` is ignored."""
         if x is not None:
-            self._items.append(x)
+            if self._private:
+                self._items.append(x)
+            else:
+                self._private.append(x)
 
     def _age(self) -> None:
-        self._victim = self._items
+        # The victims are popped from the end: the private object goes last.
+        victim = self._items
+        private = self._private
         self._items = []
+        self._private = []
+        victim.extend(private)
+        self._victim = victim
 
 
 def _on_gc(phase: str, info: dict) -> None:

@@ -7,11 +7,12 @@ from typing import Any, Callable
 
 from .._goroutine import go, report_exception
 from .._panic import Panic
+from ._nocopy import NoCopy
 
 __all__ = ["WaitGroup"]
 
 
-class WaitGroup:
+class WaitGroup(NoCopy):
     """Waits for a collection of goroutines to finish (Go's ``sync.WaitGroup``).
 
     ``add(n)`` adds to a counter, ``done()`` subtracts one, ``wait()`` blocks

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
+import typing
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -149,3 +150,45 @@ class Book:
     def All(self, min_age: int) -> list[Contact]:
         with self._lock:
             return [c for c in self._contacts if c.Age >= min_age]
+
+
+@dataclass
+class Base:
+    ID: gob.uint16 = 0  # type: ignore[assignment]
+    Kind: str = ""
+
+
+@dataclass
+class Node:
+    Val: int = 0
+    Next: Optional["Node"] = None
+
+
+@dataclass
+class Kitchen:
+    """Go's Kitchen: nearly every kind gob has (Base is embedded in Go: one
+    field named after its type, as gob sends it)."""
+
+    Base: Base = field(default_factory=Base)
+    Arr: tuple[int, int, int] = (0, 0, 0)
+    Grid: tuple[tuple[float, float], tuple[float, float]] = ((0.0, 0.0), (0.0, 0.0))
+    U: gob.uint64 = 0  # type: ignore[assignment]
+    I8: gob.int8 = 0  # type: ignore[assignment]
+    F32: gob.float32 = 0.0  # type: ignore[assignment]
+    C: complex = 0j
+    Any: typing.Any = None
+    Tree: Optional[Node] = None
+    Quad: tuple[gob.uint8, gob.uint8, gob.uint8, gob.uint8] = (0, 0, 0, 0)  # type: ignore[valid-type]
+    ByInt: Optional[dict[int, str]] = None
+    Nested: list[list[str]] = field(default_factory=list)
+    Keys: Optional[dict[str, list[int]]] = None
+    Flags: list[bool] = field(default_factory=list)
+    Ptrs: list[Optional[Sub]] = field(default_factory=list)
+
+
+gob.register(Sub)
+
+
+class Kitchens:
+    def Echo(self, k: Kitchen) -> Kitchen:
+        return k

@@ -4,9 +4,12 @@ failed before its fix."""
 from __future__ import annotations
 
 import datetime
+import importlib.util
+import io
 import math
-from dataclasses import dataclass
-from typing import Optional
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
 import pytest
 
@@ -24,36 +27,55 @@ def _serve(svc: object, mode: str) -> lib.Running:
     return lib.Running(s, mode)
 
 
-def test_local_classes_under_future_annotations_resolve() -> None:
+USER_MODULE = """\
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import gostd.net.rpc as rpc
+
+
+def make():
+    @dataclass
+    class Pair:
+        A: int = 0
+        B: int = 0
+
+    class Calc:
+        def Add(self, p: Pair) -> int:
+            return p.A + p.B
+
+        def Twice(self, n: int) -> list[int]:
+            return [n, n]
+
+    s = rpc.Server()
+    s.register(Calc())
+    return s, Pair
+"""
+
+
+def test_local_classes_under_future_annotations_resolve(tmp_path: Any) -> None:
     """Services and types defined inside a function, in a module using
     ``from __future__ import annotations`` (annotations are strings): the
     registering caller's locals resolve them."""
-    module: dict = {"rpc": rpc, "__name__": "usermod"}
-    exec(compile(
-        "from __future__ import annotations\n"
-        "from dataclasses import dataclass\n"
-        "def make():\n"
-        "    @dataclass\n"
-        "    class Pair:\n"
-        "        A: int = 0\n"
-        "        B: int = 0\n"
-        "    class Calc:\n"
-        "        def Add(self, p: Pair) -> int:\n"
-        "            return p.A + p.B\n"
-        "        def Twice(self, n: int) -> list[int]:\n"
-        "            return [n, n]\n"
-        "    s = rpc.Server()\n"
-        "    s.register(Calc())\n"
-        "    return s, Pair\n", "<user module>", "exec"), module)
-    for mode in ("gob", "json"):
-        server, pair = module["make"]()
-        running = lib.Running(server, mode)
-        try:
-            with running.dial(mode) as c:
-                assert c.call("Calc.Add", pair(2, 3), int) == 5
-                assert c.call("Calc.Twice", 4, list[int]) == [4, 4]
-        finally:
-            running.stop()
+    path = tmp_path / "rpc_user_module.py"
+    path.write_text(USER_MODULE)
+    spec = importlib.util.spec_from_file_location("rpc_user_module", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["rpc_user_module"] = module
+    try:
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+        for mode in ("gob", "json"):
+            server, pair = module.make()
+            running = lib.Running(server, mode)
+            try:
+                with running.dial(mode) as c:
+                    assert c.call("Calc.Add", pair(2, 3), int) == 5
+                    assert c.call("Calc.Twice", 4, list[int]) == [4, 4]
+            finally:
+                running.stop()
+    finally:
+        del sys.modules["rpc_user_module"]
 
 
 class Raiser:
@@ -130,3 +152,57 @@ def test_go_type_names_of_gob_markers() -> None:
     assert go_type_name(list[gob.int32]) == "[]int32"
     assert go_type_name(datetime.datetime) == "time.Time"
     assert go_type_name(Optional[gob.float32]) == "*float32"
+
+
+@dataclass
+class Leaf:
+    X: int = 0
+
+
+@dataclass
+class Tree:
+    L: Leaf = field(default_factory=Leaf)
+    B: int = 0
+
+
+def test_failed_args_encode_sends_definitions_but_no_header() -> None:
+    """A request whose args cannot be encoded fails that call; the type
+    definitions the encoder now counts as sent still go out, but neither
+    the header (a phantom request) nor a definition twice."""
+    from gostd.net.rpc._codec import Request
+    from gostd.net.rpc._gobcodec import GobClientCodec, _WireRequest
+
+    written = bytearray()
+
+    class Sink:
+        def write(self, b: bytes) -> int:
+            written.extend(b)
+            return len(b)
+
+        def read(self, n: int) -> bytes:
+            return b""
+
+        def close(self) -> None:
+            pass
+
+    codec = GobClientCodec(Sink())
+    with pytest.raises(gob.GobError):
+        codec.write_request(Request("Arith.Multiply", 0), Tree(Leaf(1), "bad"))  # type: ignore[arg-type]
+    codec.write_request(Request("Arith.Multiply", 1), Tree(Leaf(2), 3))
+    dec = gob.Decoder(io.BytesIO(bytes(written)))
+    header = dec.decode(_WireRequest)
+    assert (header.ServiceMethod, header.Seq) == ("Arith.Multiply", 1)
+    assert dec.decode(Tree) == Tree(Leaf(2), 3)
+    with pytest.raises(EOFError):
+        dec.decode()
+
+
+def test_json_float32_like_go() -> None:
+    """Go formats a float32 with 32-bit shortest digits and range-checks it."""
+    assert jsonrpc.marshal([gob.float32(0.1), gob.float32(1e-7), gob.float32(3.4e38)]) == \
+        "[0.1,1e-7,3.4e+38]"
+    assert jsonrpc.unmarshal("0.1", gob.float32) == gob.float32(0.1)
+    with pytest.raises(jsonrpc.UnmarshalError,
+                       match="^json: cannot unmarshal number 1e39 into Go value of type "
+                             "float32$"):
+        jsonrpc.unmarshal("1e39", gob.float32)

@@ -175,7 +175,8 @@ class GobClientCodec:
                 # Type definitions the encoder now counts as sent must still
                 # reach the server (they are harmless without a value); the
                 # header whose body failed must not.
-                defs = bytes(out[:_last_message(out, 0)]) + bytes(out[mark:])
+                head = out[:mark]  # header definitions, then the header value
+                defs = bytes(head[:_last_message(head, 0)]) + bytes(out[mark:])
                 if defs:
                     self._conn.write(defs)
                 raise

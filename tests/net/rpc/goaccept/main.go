@@ -14,11 +14,15 @@
 //	goaccept stress -tcp|-http|-json ADDR
 //	                    many clients, each on its own connection, calls and
 //	                    Go calls at once; some hang up mid-call; prints "ok".
+//	goaccept inflight -tcp|-http|-json ADDR
+//	                    starts Store.Sleep(300) (Arith.Multiply for json),
+//	                    prints "started", then the reply and a later call's error.
 //	goaccept article ADDR
 //	                    the article's asynchronous client over DialHTTP.
 package main
 
 import (
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,6 +77,54 @@ type Item struct {
 	When  time.Time
 	Sub   *Sub
 	Attrs map[string]int32
+}
+
+// BadArgs has Args' field names with another type for A.
+type BadArgs struct {
+	A string
+	B int
+}
+
+// ItemU is Item's Name and Level, Level as a wider unsigned type.
+type ItemU struct {
+	Name  string
+	Level uint
+}
+
+// Kitchen holds one of nearly every kind gob has; Echo sends it back.
+type Base struct {
+	ID   uint16
+	Kind string
+}
+
+type Node struct {
+	Val  int
+	Next *Node
+}
+
+type Kitchen struct {
+	Base
+	Arr    [3]int
+	Grid   [2][2]float64
+	U      uint64
+	I8     int8
+	F32    float32
+	C      complex128 `json:"-"` // encoding/json has no complex numbers
+	Any    interface{}
+	Tree   *Node
+	Quad   [4]byte
+	ByInt  map[int]string
+	Nested [][]string
+	Keys   map[string][]int
+	Flags  []bool
+	Ptrs   []*Sub
+}
+
+type Kitchens int
+
+func (k *Kitchens) Echo(in *Kitchen, out *Kitchen) error {
+	*out = *in
+	return nil
 }
 
 type Filter struct {
@@ -253,6 +305,7 @@ func newServer() *rpc.Server {
 	s.RegisterName("math", arith)
 	s.Register(&Store{items: map[string]Item{}})
 	s.Register(new(Book))
+	s.Register(new(Kitchens))
 	return s
 }
 
@@ -262,6 +315,7 @@ func serve() {
 	rpc.Register(arith)
 	rpc.RegisterName("math", arith)
 	rpc.Register(&Store{items: map[string]Item{}})
+	rpc.Register(new(Kitchens))
 	rpc.HandleHTTP()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -362,6 +416,25 @@ func gobScript(c *rpc.Client) map[string]any {
 		List: []*Sub{{"one", 1}, {"two", 2}}}
 	out["nest"] = rec(&nest, c.Call("Store.Nest", &o, &nest))
 
+	kitchens := []Kitchen{
+		{Base: Base{7, "full"}, Arr: [3]int{1, -2, 3}, Grid: [2][2]float64{{0.5, -0}, {1e300, -1e-300}},
+			U: 1<<64 - 1, I8: -128, F32: 0.1, C: complex(1, -2), Any: Sub{"in iface", 3},
+			Tree: &Node{1, &Node{2, &Node{3, nil}}}, Quad: [4]byte{1, 2, 3, 255},
+			ByInt: map[int]string{-1: "neg", 0: "zero", 1 << 40: "big"},
+			Nested: [][]string{{"a"}, {}, {"b", "c"}}, Keys: map[string][]int{"k": {1, 2}, "e": {}},
+			Flags: []bool{true, false, true}, Ptrs: []*Sub{{"p", 1}, {}}},
+		{Any: 42},
+		{Any: "text", Arr: [3]int{}},
+		{},
+	}
+	for i := range kitchens {
+		var k Kitchen
+		err := c.Call("Kitchens.Echo", &kitchens[i], &k)
+		c := fmt.Sprint(k.C) // encoding/json has no complex numbers
+
+		out[fmt.Sprintf("kitchen%d", i)] = rec(map[string]any{"k": k, "c": c}, err)
+	}
+
 	// Error paths; the connection must keep working after each.
 	var x int
 	out["no_method"] = rec(&x, c.Call("Arith.Nope", &Args{}, &x))
@@ -372,6 +445,8 @@ func gobScript(c *rpc.Client) map[string]any {
 	var s string
 	out["struct_for_string"] = rec(&s, c.Call("Store.Hello", &Args{1, 2}, &s))
 	out["int_for_string"] = rec(&s, c.Call("Store.Hello", 42, &s))
+	out["field_type"] = rec(&x, c.Call("Arith.Multiply", &BadArgs{"x", 1}, &x))
+	out["overflow"] = rec(&none, c.Call("Store.Put", &ItemU{"over", 300}, &none))
 	var y int
 	out["after_errors"] = rec(&y, c.Call("Arith.Multiply", &Args{3, 4}, &y))
 
@@ -493,7 +568,9 @@ func compare(kind, addr string, script func(*rpc.Client) map[string]any) {
 	local.Close()
 	stop()
 	enc := json.NewEncoder(os.Stdout)
-	enc.Encode(map[string]any{"remote": r, "go": g})
+	if err := enc.Encode(map[string]any{"remote": r, "go": g}); err != nil {
+		fatal(err)
+	}
 }
 
 // article: the article's client, as written there.
@@ -609,6 +686,24 @@ func stress(kind, addr string) {
 	fmt.Println("ok")
 }
 
+// inflight: a call in flight while the server shuts down gracefully.
+func inflight(kind, addr string) {
+	c := dial(kind, addr)
+	var r int
+	call := c.Go("Store.Sleep", 300, &r, nil)
+	time.Sleep(20 * time.Millisecond) // the call has reached the server
+	fmt.Println("started")
+	<-call.Done
+	fmt.Printf("reply %d %v\n", r, call.Error)
+	var x int
+	err := c.Call("Arith.Multiply", &Args{1, 2}, &x)
+	fmt.Printf("after %v\n", err)
+}
+
+func init() {
+	gob.Register(Sub{})
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fatal(errors.New("usage: goaccept serve|client|jsonclient|article ..."))
@@ -626,6 +721,8 @@ func main() {
 		compare("json", os.Args[2], jsonScript)
 	case "article":
 		article(os.Args[2])
+	case "inflight":
+		inflight(strings.TrimPrefix(os.Args[2], "-"), os.Args[3])
 	case "stress":
 		stress(strings.TrimPrefix(os.Args[2], "-"), os.Args[3])
 	default:

@@ -4,7 +4,35 @@ Requests are ``{"method":"Service.Method","params":[args],"id":seq}`` and
 responses ``{"id":id,"result":reply,"error":null|"text"}``, one JSON value
 each, exactly as Go writes them.  Values map to JSON with Go's
 ``encoding/json`` rules: dataclasses are objects keyed by their (exported,
-upper-case) field names, matched case-insensitively when decoding.
+upper-case) field names, matched case-insensitively when decoding; unknown
+keys are ignored, ``null`` leaves a field as it is.
+
+Go struct tags: a field's ``json`` metadata is its tag, so a Go type
+
+    type Contact struct {
+        FullName string    `json:"full_name"`
+        Email    string    `json:"email,omitempty"`
+        Secret   string    `json:"-"`
+        Since    time.Time `json:"since"`
+    }
+
+is, in Python::
+
+    @dataclass
+    class Contact:
+        FullName: str = field(default="", metadata={"json": "full_name"})
+        Email: str = field(default="", metadata={"json": "email,omitempty"})
+        Secret: str = field(default="", metadata={"json": "-"})
+        Since: datetime = field(default=ZERO_TIME, metadata={"json": "since"})
+
+A tagged field is sent under its tag name even if its Python name is lower
+case; untagged lower-case fields are unexported and never sent.  (For gob,
+``metadata={"gob": "WireName"}`` renames a field the same way.)  Other
+mappings: ``bytes`` is base64; ``datetime`` is Go's ``time.Time`` text (RFC
+3339 with nanoseconds, naive = UTC); ``Optional[T]`` is a pointer (``null``
+is ``None``); sized integers (``gob.uint8``...) are range-checked with Go's
+error text.  Beyond Go: a reply the server cannot encode (NaN, an
+unsupported type) is answered with the encode error instead of never.
 """
 
 from __future__ import annotations

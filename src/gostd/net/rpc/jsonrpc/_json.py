@@ -22,6 +22,7 @@ import datetime
 import json
 import math
 import re
+import struct
 import typing
 from decimal import Decimal
 from typing import Any
@@ -77,7 +78,7 @@ def format_float(f: float) -> str:
         raise MarshalError(f"json: unsupported value: {_go_float_name(f)}")
     if f == 0:
         return "-0" if math.copysign(1.0, f) < 0 else "0"
-    sign, digit_tuple, exp = Decimal(repr(f)).as_tuple()
+    sign, digit_tuple, exp = Decimal(_shortest(f)).as_tuple()
     digits = "".join(map(str, digit_tuple)).rstrip("0")
     exp += len(digit_tuple) - len(digits)
     point = len(digits) + exp  # decimal point position relative to the digits
@@ -91,6 +92,25 @@ def format_float(f: float) -> str:
     e = point - 1
     mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
     return f"{neg}{mant}e{'-' if e < 0 else '+'}{abs(e)}"
+
+
+_F32 = struct.Struct("<f")
+
+
+def _shortest(f: float) -> str:
+    """The shortest digits that read back as ``f``: as a float64 (``repr``),
+    or, for a ``gob.float32``, as a float32 (Go formats float32 with 32 bits)."""
+    if type(f).__name__ != "float32":
+        return repr(f)
+    try:
+        (value,) = _F32.unpack(_F32.pack(f))
+    except OverflowError:
+        return repr(f)
+    for precision in range(1, 10):
+        text = f"{value:.{precision}g}"
+        if _F32.unpack(_F32.pack(float(text)))[0] == value:
+            return text
+    return repr(value)
 
 
 def _go_float_name(f: float) -> str:
@@ -313,10 +333,15 @@ def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
         if not isinstance(v, bool):
             raise _mismatch(v, tp, ctx)
         return v
-    if tp is float:
+    if isinstance(tp, type) and issubclass(tp, float):  # float, gob.float32/64
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise _mismatch(v, tp, ctx)
-        return float(v)
+        if tp is float:
+            return float(v)
+        if type(tp).__name__ == "float32" or tp.__name__ == "float32":
+            if abs(v) > 3.4028234663852886e38:
+                raise _mismatch(v, tp, ctx, f"number {getattr(v, 'text', None) or v}")
+        return tp(float(v))
     if isinstance(tp, type) and issubclass(tp, int):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise _mismatch(v, tp, ctx)
@@ -501,7 +526,9 @@ def unmarshal(data: str | bytes | Any, tp: Any = None, *, parsed: bool = False) 
     as ``tp``; ``tp=None`` gives plain Python values."""
     if not parsed:
         try:
-            data = json.loads(data)
+            from ._stream import GoFloat
+
+            data = json.loads(data, parse_float=GoFloat)  # numbers keep their text
         except (ValueError, RecursionError) as exc:
             raise UnmarshalError(f"invalid character in JSON: {exc}") from None
     try:
