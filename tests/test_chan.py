@@ -9,26 +9,11 @@ import time
 import pytest
 
 from gostd import Chan, Panic, go
+from gostd_testutil import TIMEOUT, interrupt_main_when, join, wait_until
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked: lost wake-up or deadlock"
-
-
-def wait_until(cond, timeout: float = TIMEOUT) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)
 
 
 def recv_in_goroutine(ch: Chan, n: int = 1) -> tuple[threading.Thread, list]:
@@ -313,30 +298,11 @@ def test_rendezvous_ping_pong_no_lost_wakeups() -> None:
     join(t)
 
 
-def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
-    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked,
-    so the KeyboardInterrupt lands inside the blocking call; never if it never parks."""
-    import signal
-    main = threading.main_thread().ident
-    assert threading.get_ident() == main
-
-    def kill() -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while not blocked():
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.001)
-        time.sleep(0.01)
-        signal.pthread_kill(main, signal.SIGINT)
-
-    return go(kill)
-
-
 def test_interrupted_recv_leaves_no_dead_waiter() -> None:
     from gostd import select
     ch: Chan[int] = Chan()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: len(ch._recvq) == 1)
+        t = interrupt_main_when(lambda: len(ch._recvq) == 1)
         ch.recv()
     join(t)
     assert len(ch._recvq) == 0
@@ -347,7 +313,7 @@ def test_interrupted_recv_leaves_no_dead_waiter() -> None:
 def test_interrupted_send_leaves_no_dead_waiter() -> None:
     ch: Chan[int] = Chan()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: len(ch._sendq) == 1)
+        t = interrupt_main_when(lambda: len(ch._sendq) == 1)
         ch.send(1)
     join(t)
     assert len(ch._sendq) == 0

@@ -12,17 +12,9 @@ import time
 import pytest
 
 from gostd import Chan, Panic, go, select
+from gostd_testutil import TIMEOUT, join
 
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10.0
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked: lost wake-up or deadlock"
 
 
 def recv_within(c: Chan, timeout: float = TIMEOUT):  # type: ignore[no-untyped-def]

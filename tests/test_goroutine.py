@@ -10,12 +10,11 @@ import threading
 import pytest
 
 from gostd import Chan, go
+from gostd_testutil import TIMEOUT
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
 
 
 def test_go_runs_fn_with_args_and_kwargs() -> None:

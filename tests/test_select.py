@@ -10,26 +10,11 @@ import time
 import pytest
 
 from gostd import Chan, Panic, go, select
+from gostd_testutil import interrupt_main_when, join, wait_until
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked: lost wake-up or deadlock"
-
-
-def wait_until(cond, timeout: float = TIMEOUT) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)
 
 
 def in_goroutine(fn, *args):  # type: ignore[no-untyped-def]
@@ -323,29 +308,10 @@ def test_fair_choice_between_waiting_senders() -> None:
     _assert_uniform([counts["a"], counts["b"]], n)
 
 
-def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
-    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked,
-    so the KeyboardInterrupt lands inside the blocking call; never if it never parks."""
-    import signal
-    main = threading.main_thread().ident
-    assert threading.get_ident() == main
-
-    def kill() -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while not blocked():
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.001)
-        time.sleep(0.01)
-        signal.pthread_kill(main, signal.SIGINT)
-
-    return go(kill)
-
-
 def test_interrupted_select_leaves_no_dead_waiters() -> None:
     a, b = Chan[int](), Chan[int]()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: len(a._recvq) == 1 and len(b._sendq) == 1)
+        t = interrupt_main_when(lambda: len(a._recvq) == 1 and len(b._sendq) == 1)
         select(a.recv, (b.send, 1))
     join(t)
     assert not a._recvq and not b._sendq

@@ -10,26 +10,11 @@ import pytest
 
 from gostd import Panic, go
 from gostd.sync import Cond, Mutex, RWMutex
+from gostd_testutil import TIMEOUT, interrupt_main_when, join, wait_until
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked: lost wake-up"
-
-
-def wait_until(cond, timeout: float = TIMEOUT) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)
 
 
 def test_l_is_the_locker() -> None:
@@ -195,31 +180,12 @@ def test_bounded_queue_no_lost_wakeups_stress() -> None:
     assert sorted(got) == list(range(producers * per))
 
 
-def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
-    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked,
-    so the KeyboardInterrupt lands inside the blocking call; never if it never parks."""
-    import signal
-    main = threading.main_thread().ident
-    assert threading.get_ident() == main
-
-    def kill() -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while not blocked():
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.001)
-        time.sleep(0.01)
-        signal.pthread_kill(main, signal.SIGINT)
-
-    return go(kill)
-
-
 def test_interrupted_wait_relocks_and_loses_no_signal() -> None:
     m = Mutex()
     c = Cond(m)
     m.lock()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: len(c._waiters) == 1 and not m._state()["locked"])
+        t = interrupt_main_when(lambda: len(c._waiters) == 1 and not m._state()["locked"])
         c.wait()
     assert not m.try_lock()          # wait raised with l held again
     m.unlock()

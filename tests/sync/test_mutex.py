@@ -9,19 +9,11 @@ import pytest
 
 from gostd import Panic, go
 from gostd.sync import Locker, Mutex, RWMutex
+from gostd_testutil import TIMEOUT, interrupt_main_when, join, wait_until
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked"
 
 
 def test_lock_unlock_and_try_lock() -> None:
@@ -123,31 +115,6 @@ def test_locker_protocol() -> None:
 IDLE = {"locked": False, "woken": False, "starving": False, "waiters": 0}
 
 
-def wait_until(cond, timeout: float = TIMEOUT) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)
-
-
-def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
-    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked."""
-    import signal
-    main = threading.main_thread().ident
-    assert threading.get_ident() == main
-
-    def kill() -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while not blocked():
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.001)
-        time.sleep(0.01)
-        signal.pthread_kill(main, signal.SIGINT)
-
-    return go(kill)
-
-
 def test_methods_are_c_methods_and_lock_returns_none() -> None:
     # No Python frame on the hot path: every locking method is a C method.
     for name in ("lock", "unlock", "try_lock", "__enter__", "__exit__"):
@@ -166,7 +133,7 @@ def test_interrupted_lock_takes_nothing_and_loses_no_wakeup() -> None:
     o = go(lambda: (m.lock(), other_in.set(), m.unlock()))
     wait_until(lambda: m._state()["waiters"] == 1)
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: m._state()["waiters"] == 2)
+        t = interrupt_main_when(lambda: m._state()["waiters"] == 2)
         m.lock()
     join(t)
     st = m._state()
@@ -185,7 +152,7 @@ def test_interrupted_with_statement_does_not_unlock() -> None:
     m.lock()
     body_ran = []
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: m._state()["waiters"] == 1)
+        t = interrupt_main_when(lambda: m._state()["waiters"] == 1)
         with m:
             body_ran.append(1)
     join(t)

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 
 from gostd import go
 from gostd.sync import Once, once_func, once_value, once_values
+from gostd_testutil import join
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked"
 
 
 def test_do_runs_once_even_with_other_functions() -> None:

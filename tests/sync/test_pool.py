@@ -8,12 +8,11 @@ import time
 from gostd import go
 from gostd.sync import Pool
 import pytest
+from gostd_testutil import TIMEOUT
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
 
 
 def test_get_empty_without_new_returns_none() -> None:

@@ -9,26 +9,11 @@ import pytest
 
 from gostd import Panic, go
 from gostd.sync import Mutex, RWMutex
+from gostd_testutil import TIMEOUT, interrupt_main_when, join, wait_until
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked"
-
-
-def wait_until(cond, timeout: float = TIMEOUT) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.001)
 
 
 def test_readers_share() -> None:
@@ -229,30 +214,11 @@ def test_unlock_from_another_goroutine() -> None:
     rw.unlock()
 
 
-def _interrupt_main_when(blocked) -> threading.Thread:  # type: ignore[no-untyped-def]
-    """SIGINT the main thread (this test's) once ``blocked()`` shows it is parked,
-    so the KeyboardInterrupt lands inside the blocking call; never if it never parks."""
-    import signal
-    main = threading.main_thread().ident
-    assert threading.get_ident() == main
-
-    def kill() -> None:
-        deadline = time.monotonic() + TIMEOUT
-        while not blocked():
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.001)
-        time.sleep(0.01)
-        signal.pthread_kill(main, signal.SIGINT)
-
-    return go(kill)
-
-
 def test_interrupted_waits_leave_lock_consistent() -> None:
     rw = RWMutex()
     rw.lock()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: rw._counts()[0] == 1 - (1 << 30))
+        t = interrupt_main_when(lambda: rw._counts()[0] == 1 - (1 << 30))
         rw.r_lock()                  # blocked behind our own write lock
     join(t)
     assert rw._counts() == (-(1 << 30), 0)   # the interrupted reader uncounted itself
@@ -262,7 +228,7 @@ def test_interrupted_waits_leave_lock_consistent() -> None:
 
     rw.r_lock()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: rw._counts()[1] == 1)
+        t = interrupt_main_when(lambda: rw._counts()[1] == 1)
         rw.lock()                    # blocked behind our own read lock
     join(t)
     assert rw._counts() == (1 - (1 << 30), 1)   # still announced: readers keep out
@@ -337,7 +303,7 @@ def test_interrupted_reader_among_other_queued_readers() -> None:
               for _ in range(2)]
     wait_until(lambda: rw._counts()[0] == 2 - (1 << 30))
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: rw._counts()[0] == 3 - (1 << 30))
+        t = interrupt_main_when(lambda: rw._counts()[0] == 3 - (1 << 30))
         rw.r_lock()
     join(t)
     assert rw._counts()[0] == 2 - (1 << 30)   # only the two others still wait
@@ -353,7 +319,7 @@ def test_interrupted_writer_waiting_for_writer() -> None:
     rw = RWMutex()
     rw.lock()
     with pytest.raises(KeyboardInterrupt):
-        t = _interrupt_main_when(lambda: rw._writer_state()["waiters"] == 1)
+        t = interrupt_main_when(lambda: rw._writer_state()["waiters"] == 1)
         rw.lock()
     join(t)
     rw.unlock()
@@ -370,7 +336,7 @@ def test_interrupted_writer_after_readers_left_unlocks_itself() -> None:
         rw.r_lock()
         rw.r_lock()
         with pytest.raises(KeyboardInterrupt):
-            t = _interrupt_main_when(lambda: rw._counts()[0] < 0)
+            t = interrupt_main_when(lambda: rw._counts()[0] < 0)
             leaver = go(lambda: (time.sleep(0.005 + delay), rw.r_unlock(), rw.r_unlock()))
             rw.lock()
             time.sleep(TIMEOUT)        # got in first: the interrupt lands here

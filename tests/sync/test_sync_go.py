@@ -17,17 +17,9 @@ import pytest
 from gostd import Chan, Panic, go, select
 from gostd.sync import (Cond, Map, Mutex, Once, Pool, WaitGroup, once_func,
                         once_value, once_values)
+from gostd_testutil import TIMEOUT, join
 
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10.0
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked: lost wake-up or deadlock"
 
 
 def recv(c: Chan, timeout: float = TIMEOUT):  # type: ignore[no-untyped-def]
@@ -558,3 +550,14 @@ def test_copy_and_pickle_refused(make) -> None:  # type: ignore[no-untyped-def]
     for fn in (copy.copy, copy.deepcopy, pickle.dumps):
         with pytest.raises(TypeError, match="cop|pickl"):
             fn(obj)
+
+
+def test_reprs() -> None:
+    o = Once()
+    assert "not done" in repr(o)
+    o.do(lambda: None)
+    assert "<Once done" in repr(o)
+    m = Mutex()
+    c = Cond(m)
+    assert "waiters=0" in repr(c) and "Mutex" in repr(c)
+    assert "counter=0" in repr(WaitGroup())

@@ -10,19 +10,11 @@ import pytest
 
 from gostd import Panic, go
 from gostd.sync import WaitGroup
+from gostd_testutil import TIMEOUT, join
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
-
-TIMEOUT = 10
-
-
-def join(*threads: threading.Thread, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    for t in threads:
-        t.join(max(0.0, deadline - time.monotonic()))
-        assert not t.is_alive(), "goroutine still blocked"
 
 
 def test_wait_on_zero_returns_at_once() -> None:

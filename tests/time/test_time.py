@@ -9,12 +9,12 @@ import pytest
 
 import gostd.time as gt
 from gostd import Chan, Panic, go, select
+from gostd_testutil import TIMEOUT
 
 # A wrong implementation fails here instead of hanging (each blocking call in
 # a goroutine is also joined with its own timeout).
 pytestmark = pytest.mark.timeout(60)
 
-TIMEOUT = 10
 MS = gt.Millisecond
 
 

@@ -190,6 +190,9 @@ def test_tick_and_ticker_non_positive() -> None:
     # Go's TestTick, TestNewTickerLtZeroDuration, TestTickerResetLtZeroDuration.
     assert gt.tick(-1) is None
     assert gt.tick(0) is None
+    # Go's nil channel: a select case on it never proceeds.
+    assert select(gt.tick(0), default=True) == (-1, None)
+    assert select(gt.tick(-1), gt.after(10 * MS).recv)[0] == 1
     with pytest.raises(Panic, match="^non-positive interval for NewTicker$"):
         gt.Ticker(-1)
     with pytest.raises(Panic, match="^non-positive interval for NewTicker$"):
@@ -224,3 +227,14 @@ def test_after_func_reset_after_firing_runs_again() -> None:
     assert t.reset(10 * MS) is False            # it had expired
     assert select(calls.recv, gt.after(5.0).recv)[0] == 0
     assert t.stop() is False
+
+
+def test_timer_and_ticker_repr() -> None:
+    t = gt.Timer(gt.Hour)
+    assert repr(t).startswith("<Timer active")
+    t.stop()
+    assert repr(t).startswith("<Timer stopped")
+    tk = gt.Ticker(gt.Hour)
+    assert repr(tk).startswith("<Ticker active")
+    tk.stop()
+    assert repr(tk).startswith("<Ticker stopped")

@@ -83,6 +83,9 @@ class Cond(NoCopy):
             if self._waiters:
                 self._waiters.popleft().release()
 
+    def __repr__(self) -> str:
+        return f"<Cond waiters={len(self._waiters)} l={self.l!r} at {id(self):#x}>"
+
     def broadcast(self) -> None:
         """Wake every goroutine waiting now."""
         with self._mu:

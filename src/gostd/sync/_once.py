@@ -44,6 +44,9 @@ class Once(NoCopy):
                 finally:
                     self._done = True
 
+    def __repr__(self) -> str:
+        return f"<Once {'done' if self._done else 'not done'} at {id(self):#x}>"
+
 
 def once_func(f: Callable[[], object]) -> Callable[[], None]:
     """Go's ``sync.OnceFunc``: a function that calls ``f`` only once.

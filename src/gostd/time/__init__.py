@@ -223,6 +223,10 @@ class _Timer:
             return None
         return self._f
 
+    def __repr__(self) -> str:
+        state = "active" if self._active else "stopped"
+        return f"<{type(self).__name__} {state} at {id(self):#x}>"
+
     def _stop(self) -> bool:
         """Disarm (``_cond`` held); True if a delivery was still to come or unreceived."""
         pending = self._active
@@ -337,7 +341,11 @@ def new_ticker(d: Duration) -> Ticker:
 
 
 def tick(d: Duration) -> Optional[Chan[float]]:
-    """Go's ``time.Tick``: the channel of a new Ticker, or ``None`` if ``d <= 0``."""
+    """Go's ``time.Tick``: the channel of a new Ticker, or ``None`` if ``d <= 0``.
+
+    ``None`` is Go's nil channel: as a :func:`gostd.select` case it never
+    proceeds, so ``select(tick(d), ...)`` behaves as in Go for any ``d``.
+    """
     if not d > 0:
         return None
     return Ticker(d).c
