@@ -339,6 +339,187 @@ for _t, _name in ((Optional[Q], None), (IDs, None), (Dict, None),
     gob.register(_t, _name)
 
 
+
+# Second batch (goaccept's "Second batch" types).
+class Color(int):
+    """Go's ``type Color int`` with MarshalText: gob ignores TextMarshaler
+    (Go's issue 6760), so it travels as an int."""
+    __gob_type__ = int
+
+
+class Gobber(int):
+    """Go's ``type Gobber int``, a GobEncoder: payload "G<n>"."""
+
+    def gob_encode(self) -> bytes:
+        return b"G%d" % self
+
+    def gob_decode(self, data: bytes) -> Gobber:
+        return Gobber(int(data[1:]))
+
+
+class BinStr(str):
+    """Go's ``type BinStr string``, a BinaryMarshaler: payload "<s>"."""
+
+    def marshal_binary(self) -> bytes:
+        return ("<" + self + ">").encode()
+
+    def unmarshal_binary(self, data: bytes) -> BinStr:
+        return BinStr(data.decode()[1:-1])
+
+
+@dataclass
+class Marshalers:
+    C: Color = Color(0)
+    Cs: list[Color] = field(default_factory=list)
+    G: Gobber = Gobber(0)
+    PG: Optional[Gobber] = None
+    B: BinStr = BinStr("")
+    BI: Any = None
+    GI: Any = None
+    CI: Any = None
+
+
+class Celsius(float):
+    __gob_type__ = gob.float32
+
+
+class Flag(int):
+    __gob_type__ = bool
+
+
+class Code(int):
+    __gob_type__ = gob.uint16
+
+
+class Name(str):
+    __gob_type__ = str
+
+
+@dataclass
+class Kinds:
+    C: Celsius = Celsius(0)
+    F: bool = False
+    K: Code = Code(0)
+    N: Name = Name("")
+    Is: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Floats:
+    F64: list[float] = field(default_factory=list)
+    F32: list[gob.float32] = field(default_factory=list)
+    C: list[complex] = field(default_factory=list)
+    M: Optional[dict[str, float]] = None
+    One: float = 0.0
+    Sub: gob.float32 = 0.0
+
+
+@dataclass
+class Ints:
+    I64: list[gob.int64] = field(default_factory=list)
+    U64: list[gob.uint64] = field(default_factory=list)
+    I8: list[gob.int8] = field(default_factory=list)
+    U16: list[gob.uint16] = field(default_factory=list)
+    I: int = 0
+    U: gob.uint = 0
+
+
+RM = gob.named("RM", lambda RM: dict[str, RM])
+RS = gob.named("RS", lambda RS: list[RS])
+
+
+@dataclass
+class Tree:
+    Val: int = 0
+    Left: Optional[Tree] = None
+    Right: Optional[Tree] = None
+
+
+@dataclass
+class Inner:
+    V: int = 0
+
+
+@dataclass
+class Middle:
+    Inner: Inner = field(default_factory=Inner)
+    M: str = ""
+
+
+@dataclass
+class Inner2:
+    W: str = ""
+
+
+@dataclass
+class Outer:
+    Middle: Middle = field(default_factory=Middle)
+    Inner2: Optional[Inner2] = None
+    O: list[Middle] = field(default_factory=list)
+
+
+@dataclass
+class Holder2:
+    V: Any = None
+
+
+@dataclass
+class Blank:
+    S: str = ""
+    B: bytes = b""
+    L: list[str] = field(default_factory=list)
+    M: Optional[dict[str, str]] = None
+    P: Optional[str] = None
+    A: tuple[str, str] = ("", "")
+
+
+@dataclass
+class Errs:
+    Err: Any = None
+    N: int = 0
+
+
+class Tick:
+    """Go's Tick, a GobEncoder registered as ``*main.Tick``."""
+
+    def __init__(self, n: int = 0) -> None:
+        self.n = n
+
+    def __eq__(self, other):
+        return type(other) is Tick and other.n == self.n
+
+    def __repr__(self):
+        return f"Tick({self.n})"
+
+    def gob_encode(self) -> bytes:
+        return bytes([self.n])
+
+    def gob_decode(self, data: bytes) -> None:
+        self.n = data[0]
+
+
+# goaccept's manyTypes(): 70 array fields [1]int8 ... [70]int8 (type ids
+# past 127 take two bytes).
+ManyTypes = dataclasses.make_dataclass(
+    "ManyTypes", [(f"A{i}", gob.array(gob.int8, i), field(default=(0,) * i))
+                  for i in range(1, 71)],
+    namespace={"__gob_name__": ""})
+MANY = ManyTypes(A1=(1,), A70=(0,) * 69 + (-1,))
+
+
+@dataclass
+class Stamps:
+    ByName: Optional[dict[str, dt.datetime]] = None
+    Durs: list[Duration] = field(default_factory=list)
+    Zero: dt.datetime = ZERO_TIME
+    PZero: Optional[dt.datetime] = None
+    Nano: dt.datetime = ZERO_TIME
+
+
+for _t in (BinStr, Gobber, Color, Celsius, Flag, Code, Name, Holder2, Optional[Tick]):
+    gob.register(_t)
+
+
 def _t(*a, tz=UTC):
     return dt.datetime(*a, tzinfo=tz)
 
@@ -348,6 +529,9 @@ NAN1 = struct.unpack("<d", struct.pack("<Q", 0x7FF8000000000001))[0]  # Go: math
 U64MAX = (1 << 64) - 1
 I64MIN = -(1 << 63)
 F32MAX = 3.4028234663852886e38
+F32_1EM40 = struct.unpack("<f", struct.pack("<f", 1e-40))[0]
+F32_1EM42 = struct.unpack("<f", struct.pack("<f", 1e-42))[0]
+F32_01 = struct.unpack("<f", struct.pack("<f", 0.1))[0]
 
 CASES: dict[str, tuple[Any, Any, bool]] = {
     "derived": (Derived, Derived(Base(7, "base"), "derived"), True),
@@ -452,6 +636,70 @@ CASES: dict[str, tuple[Any, Any, bool]] = {
     "multi_args": (Args, Args(2, 3), True),
     "multi_point_2": (Point, Point(4, 4), True),
     "multi_nodes": (list[Node], [Node(1), Node(2, Node(3))], True),
+    # Second batch.
+    "marshalers": (Marshalers, Marshalers(Color(3), [Color(0), Color(1)], Gobber(7), Gobber(0),
+                                          BinStr("bs"), BinStr("in"), Gobber(-2), Color(5)), True),
+    "marshalers_zero": (Marshalers, Marshalers(), True),
+    "gobber_top": (Gobber, Gobber(12), True),
+    "binstr_top": (BinStr, BinStr("top"), True),
+    "color_top": (Color, Color(9), True),
+    "kinds": (Kinds, Kinds(Celsius(-1.5), True, Code(65535), Name("name"), [
+        Celsius(2), Flag(False), Code(1), Name(""), True, 0, gob.int8(0), gob.int16(-300),
+        gob.int32(1 << 30), gob.int64(I64MIN), gob.uint(7), gob.uint8(255), gob.uint16(0),
+        gob.uint32(0xFFFFFFFF), gob.uint64(1 << 63), gob.uintptr(3), gob.float32(-0.5), 0.0,
+        gob.complex64(0), complex(math.inf, -1), "", "ü", b"",
+        [-1], gob.typed([1], list[gob.int8]), gob.typed([], list[gob.int16]),
+        gob.typed([2], list[gob.int32]), gob.typed([3], list[gob.int64]),
+        gob.typed([4], list[gob.uint]), gob.typed([5], list[gob.uint16]),
+        gob.typed([6], list[gob.uint32]), gob.typed([7], list[gob.uint64]),
+        gob.typed([8], list[gob.uintptr]), gob.typed([1.5], list[gob.float32]), [-2.5],
+        gob.typed([1j], list[gob.complex64]), [2 + 0j], [True, False], ["", "x"]]), True),
+    "floats": (Floats, Floats(
+        [NAN1, math.inf, -math.inf, -0.0, 0.0, 5e-324, 2.2250738585072014e-308, 1e-310,
+         1.7976931348623157e308, -1.0, 1.0, 0.1, float(1 << 53)],
+        [1.401298464324817e-45, -F32MAX, -0.0, F32_1EM40, F32_01],
+        [complex(NAN1, -0.0), 0j, complex(-1, 1e-300)], {"nz": -0.0}, 1.0, F32_1EM42), True),
+    "ints": (Ints, Ints(
+        [I64MIN, (1 << 63) - 1, -1, 0, 1, 127, 128, -128, -129, 255, 256, -256, -257, 1 << 32],
+        [U64MAX, 0, 127, 128, 255, 256, 65535, 65536, 1 << 56, (1 << 56) - 1],
+        [-128, 127, 0, -1], [65535, 0], (1 << 63) - 1, U64MAX), True),
+    "rm": (RM, {"a": {"b": {}}}, True),
+    "rs": (RS, [[], [], [[[]]]], True),
+    "tree": (Tree, Tree(5, Tree(3, Tree(1)), Tree(8, None, Tree(9))), True),
+    "outer": (Outer, Outer(Middle(Inner(1), "m"), Inner2("w"), [Middle(), Middle(Inner(2))]), True),
+    "outer_zero": (Outer, Outer(), True),
+    "arr_structs_top": (tuple[Base, Base, Base], (Base(1, "a"), Base(), Base(3, "")), True),
+    "ptr_ptr_top": (gob.ptr(gob.ptr(Point)), Point(0, 7), True),
+    "iface_ptr_top": (Any, Q("q"), True),
+    "iface_int_top": (Any, gob.int16(-5), True),
+    "iface_slice_top": (Any, ["a", "b"], True),
+    "iface_time_top": (Any, gob.Time.with_nanosecond(_t(2001, 2, 3, 4, 5, 6), 7), True),
+    "holder2": (Holder2, Holder2(Holder2(gob.typed([Holder2(), Holder2(), Holder2(1.5)], list[Any]))), True),
+    "iface_map_in_map": (dict[str, Any], {"m": gob.typed({"x": gob.typed([gob.int64(1)], list[Any])},
+                                                   dict[str, Any])}, True),
+    "blank_empty": (Blank, Blank(L=[""], M={"": ""}, A=("", "x")), True),
+    "errs_nil": (Errs, Errs(N=1), True),
+    "long": (Blank, Blank(S="é" * 200, B=bytes(70000), L=[""] * 300), True),
+    "big_slice": (list[int], [i * i - 500 for i in range(1000)], True),
+    "map_bool_key": (dict[bool, int], {True: 1}, True),
+    "map_u64_key": (dict[gob.uint64, str], {U64MAX: "max"}, True),
+    "map_c128_key": (dict[complex, gob.int8], {complex(1, -1): -1}, True),
+    "map_f64_key_negzero": (dict[float, str], {-0.0: "nz"}, True),
+    "unicode": (Strs, Strs(b"\xed\xa0\x80".decode("utf-8", "surrogateescape"),
+                           "\u2028\u00e9e\u0301", "👩‍👩‍👧", "日本".encode(), b""), True),
+    "stamps": (Stamps, Stamps({"z": ZERO_TIME}, [Duration(0), Duration(-1), Duration((1 << 63) - 1),
+                                                 Duration(I64MIN)], PZero=ZERO_TIME,
+                              Nano=gob.Time.with_nanosecond(ZERO_TIME, 1)), True),
+    "time_zero_top": (dt.datetime, ZERO_TIME, True),
+    "time_epoch_top": (dt.datetime, gob.Time.with_nanosecond(
+        _t(1969, 12, 31, 17, 0, 0, tz=WEST), 999999999), True),
+    "time_fixed0_top": (dt.datetime, _t(2020, 6, 1, tz=dt.timezone(dt.timedelta(0), "X")), True),
+    "time_minute_west_top": (dt.datetime, _t(2020, 6, 1, tz=dt.timezone(
+        -dt.timedelta(hours=9, minutes=30))), True),
+    "ptr_slice_of_ptrs": (Optional[list[Optional[Point]]], [Point(1, 0)], True),
+    "arr_of_slices_iface": (tuple[list[Any], list[Any]], ([1, "x"], []), True),
+    "tick_iface": (Holder2, Holder2([Tick(5), Tick(0), Q("q")]), True),
+    "many_types": (ManyTypes, MANY, True),
 }
 
 
@@ -479,6 +727,41 @@ class I8s:
     C: gob.complex64 = 0j
 
 
+@dataclass
+class FA:
+    A: tuple[int] = (0,)
+
+
+@dataclass
+class FM:
+    M: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class HI:
+    V: int = 0
+
+
+@dataclass
+class Holder:
+    V: Any = None
+
+
+@dataclass
+class FT:
+    T: int = 0
+
+
+@dataclass
+class NP:
+    P: C1 = field(default_factory=C1)
+
+
+@dataclass
+class FTS:
+    T: Point = field(default_factory=Point)
+
+
 MISMATCH_INTO: dict[str, Any] = {
     "no_fields_matched": C1, "struct_into_string": str, "int_into_struct": Point,
     "slice_elem": list[str], "field_type": XS, "field_struct_vs_int": XP,
@@ -490,4 +773,11 @@ MISMATCH_INTO: dict[str, Any] = {
     "struct_into_gobdec": Temp, "binary_into_gobdec": Temp, "bytes_into_string": str,
     "string_into_bytes": bytes, "bytes_into_ints": list[int], "float_into_int": int,
     "map_into_slice": list[int], "time_into_struct": Point, "iface_into_int": int,
+    "array_into_slice": list[int], "slice_into_array": tuple[int, int, int],
+    "map_elem_uint": dict[str, gob.uint], "int_into_float": float, "bool_into_int": int,
+    "complex_into_float": float, "map_key_overflow": dict[gob.int8, int],
+    "bytes_into_array": tuple[gob.byte, gob.byte, gob.byte, gob.byte],
+    "field_slice_vs_array": FA, "field_map_elem": FM, "field_iface_vs_int": HI,
+    "field_int_vs_iface": Holder, "field_gob_vs_int": FT, "nested_no_common": NP,
+    "field_u64_into_u8": I8s, "field_time_vs_struct": FTS, "elem_struct_vs_int": list[int],
 }

@@ -75,6 +75,8 @@ def canon(v):
                                    for f in dataclasses.fields(v)])
     if isinstance(v, A.Temp):
         return ("Temp", v.milli)
+    if isinstance(v, A.Tick):
+        return ("Tick", v.n)
     return (type(v).__name__, v)
 
 
@@ -166,6 +168,9 @@ def test_decode_errors_have_go_texts(goaccept):
     assert [line.split(" ", 1)[0] for line in lines] == list(A.MISMATCH_INTO)
     for line in lines:
         name, hexdata, want = line.split(" ", 2)
+        if want == "ok":   # (Go accepts it: so must we)
+            gob.loads(bytes.fromhex(hexdata), into=A.MISMATCH_INTO[name])
+            continue
         with pytest.raises(gob.GobError) as ei:
             gob.loads(bytes.fromhex(hexdata), into=A.MISMATCH_INTO[name])
         assert (name, str(ei.value)) == (name, want)

@@ -145,3 +145,25 @@ def test_pointer_to_zero_time_field_is_sent():
                           "83050102ff8600000016ff82010f01000000000000000000000000ffff010200")
     assert gob.loads(data, into=PtrGob) == PtrGob(datetime.datetime(1, 1, 1, tzinfo=datetime.timezone.utc), 1)
     assert gob.loads(gob.dumps(PtrGob(None, 1)), into=PtrGob) == PtrGob(None, 1)
+
+
+def test_register_conflicts_use_gos_messages():
+    """Go's RegisterName: a name taken by another type, then a type already
+    registered under another name, each panic with their own text."""
+    @dataclass
+    class RegA:
+        X: int = 0
+
+    @dataclass
+    class RegB:
+        X: int = 0
+
+    gob.register(RegA, "regs.A")
+    gob.register(RegA, "regs.A")    # the same pair again is fine, as in Go
+    with pytest.raises(gob.GobError) as ei:
+        gob.register(RegB, "regs.A")
+    assert str(ei.value) == 'gob: registering duplicate types for "regs.A": main.RegA != main.RegB'
+    with pytest.raises(gob.GobError) as ei:
+        gob.register(RegA, "regs.Other")
+    assert str(ei.value) == 'gob: registering duplicate names for main.RegA: "regs.A" != "regs.Other"'
+    assert gob._types.registered_type("regs.Other") is None

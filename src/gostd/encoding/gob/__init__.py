@@ -61,10 +61,15 @@ Structs: a dataclass's fields, in order, whose wire names start with an
 upper-case letter (others are unexported and never sent, as in Go).  The wire
 name is the field name unless overridden with
 ``dataclasses.field(metadata={"gob": "WireName"})`` (``"-"`` excludes the
-field).  The type name written into definitions is the class's ``__name__``
+field); fields annotated ``Callable`` or ``gostd.Chan`` (or ``Optional``
+of them), Go's func and chan fields, are never sent nor decoded.  The type
+name written into definitions is the class's ``__name__``
 (``__gob_name__`` overrides it; ``__gob_name__ = ""`` makes an unnamed
 ``struct{...}``); ``__gob_package__`` (default ``"main"``) names its Go
-package in error messages and default registration names.  Recursive and
+package in error messages and default registration names; an import path
+(``"example.com/x/y"``) is named by its last element in type strings
+(``y.T``), and registers as Go's ``Register`` does: ``"example.com/x/y.T"``,
+but ``"*y.T"`` through a pointer.  Recursive and
 nested dataclasses work.  Decoded dataclass instances are made without
 calling ``__init__``: fields not on the wire get their default (or Go's zero
 value: 0, "", [], {}, None for pointers and interfaces).
@@ -101,7 +106,10 @@ and arrays lists, maps dicts (unhashable keys become tuples),
 ``time.Time`` an aware ``datetime``, other GobEncoder payloads ``bytes``.
 
 Errors carry Go's exact texts (``gob: decoding into local type *uint,
-received remote type int``, ``value for "X" out of range``...).  Hostile
+received remote type int``, ``value for "X" out of range``...); an
+exception raised by ``gob_encode``/``gob_decode`` (or the binary
+marshalers) becomes a :class:`GobError` with its text unchanged, as Go
+returns the method's error itself.  Hostile
 input never allocates more than a small multiple of the bytes received;
 message size is capped by ``max_message_size`` (Go's ``tooBig``, 8 GiB).
 Plain decoding, which makes a dict entry for every field of a remote struct

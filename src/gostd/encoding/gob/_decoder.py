@@ -19,8 +19,8 @@ from typing import Any
 from . import _types as T
 from ._decgen import K_OTHER, struct_decoder
 from ._wire import TOO_BIG, GobError
-from ._wiretype import (BASIC_NAMES, BUILTIN, ERR_RANGE, WireType, parse_wire_type,
-                        read_int, read_type_id, read_uint)
+from ._wiretype import (BASIC_NAMES, BUILTIN, BUILTIN_STRINGS, ERR_RANGE, WireType,
+                        parse_wire_type, read_int, read_type_id, read_uint)
 from ._decops import (_BASIC_IDS, _MAX_DEPTH, _NOTHING, _PLAIN_KINDS, _ZERO_TIME,
                       ERR_BAD_TYPE, Op, _array_op, _complex64_into, _float32_into,
                       _gob_payload, _gobdec_op, _go_size, _hk, _iface_into, _iface_skip,
@@ -613,9 +613,12 @@ class Decoder:
                  8: _iface_skip}.get(wid)
         if basic is not None:
             return basic
-        w = self._wire.get(wid) or BUILTIN.get(wid)
+        # Go skips only types the stream defined: its bootstrap types
+        # (16-24) are "undefined" here, though values may be decoded as them.
+        w = self._wire.get(wid)
         if w is None:
-            raise GobError(f"gob: bad data: undefined type {self._id_string(wid)}")
+            undefined = BUILTIN_STRINGS.get(wid) or self._id_string(wid)
+            raise GobError(f"gob: bad data: undefined type {undefined}")
         cell: list = [None]
 
         def late(d, buf, pos):

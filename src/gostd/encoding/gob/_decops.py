@@ -385,7 +385,13 @@ def _gobdec_op(gt: T.GoType) -> Op:
     def op(d, buf, pos):
         data, pos = _gob_payload(buf, pos)
         obj = cls.__new__(cls)
-        r = getattr(obj, meth)(data)
+        try:
+            r = getattr(obj, meth)(data)
+        except GobError:
+            raise
+        except Exception as exc:
+            # Go's Decode returns the GobDecode/UnmarshalBinary error itself.
+            raise GobError(str(exc)) from exc
         if isinstance(r, cls):
             obj = r
         return obj, pos

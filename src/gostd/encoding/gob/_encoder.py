@@ -139,7 +139,13 @@ def _gobenc_op(gt: T.GoType) -> Op:
     meth = "gob_encode" if gt.marshal == 4 else "marshal_binary"
 
     def op(e, b, v):
-        d = getattr(v, meth)()
+        try:
+            d = getattr(v, meth)()
+        except GobError:
+            raise
+        except Exception as exc:
+            # Go's Encode returns the GobEncode/MarshalBinary error itself.
+            raise GobError(str(exc)) from exc
         if not isinstance(d, (bytes, bytearray)):
             raise GobError(f"gob: {gt.go}.{meth} returned {type(d).__name__}, not bytes")
         put_uint(b, len(d))
@@ -686,7 +692,10 @@ class Encoder:
         nb = name.encode("utf-8", "surrogateescape")
         put_uint(b, len(nb))
         b += nb
-        self._send_type_descriptor(self._writers[-1], b, base)
+        # Go describes the dynamic type as registered: a GobEncoder
+        # registered through a pointer (Register(&T{})) is first met
+        # through that pointer.
+        self._send_type_descriptor(self._writers[-1], b, T.registered_user(base))
         put_int(b, self._sent[base])
         self._writers.append(b)
         data = bytearray()

@@ -121,7 +121,8 @@ def unmarshal_time(data: bytes) -> _dt.datetime:
 
 
 def time_is_zero(t: _dt.datetime) -> bool:
-    """Go's ``time.Time{}`` check: 0001-01-01T00:00:00 UTC exactly."""
+    """Go's ``time.Time{}`` check: 0001-01-01T00:00:00 UTC exactly (a
+    :class:`Time`'s sub-microsecond nanoseconds count too)."""
     return (t.year == 1 and t.month == 1 and t.day == 1 and t.hour == 0
             and t.minute == 0 and t.second == 0 and t.microsecond == 0
-            and _offset_seconds(t) is None)
+            and getattr(t, "_ns", 0) == 0 and _offset_seconds(t) is None)

@@ -9,6 +9,7 @@ Pointers are kept inside composite types (Go distinguishes ``[]T`` from
 
 from __future__ import annotations
 
+import collections.abc as _abc
 import dataclasses
 import datetime as _dt
 import sys
@@ -64,13 +65,16 @@ rune = int32
 class GoType:
     """One Go type.  Build with :func:`go_type`; never construct directly.
 
-    ``go`` is Go's type string (``"[]main.Inner"``), ``name`` Go's
-    ``Type.Name()`` (``""`` for unnamed types), ``kind`` the gob kind.
+    ``go`` is Go's type string (``"[]main.Inner"``; a package is named by
+    the last element of its path), ``name`` Go's ``Type.Name()`` (``""``
+    for unnamed types), ``path`` the name qualified by the full package
+    path (``"math/big.Int"``, Go's ``Register`` name) for named types,
+    ``kind`` the gob kind.
     """
 
     __slots__ = ("kind", "go", "name", "elem", "key", "length", "cls",
                  "lo", "hi", "narrow", "_fields", "pyclass", "marshal",
-                 "__weakref__")
+                 "path", "__weakref__")
 
     def __init__(self, kind: str, go: str, name: str = "", *, elem=None,
                  key=None, length: int = 0, cls=None, lo=None, hi=None,
@@ -88,6 +92,7 @@ class GoType:
         self._fields = None
         self.pyclass = pyclass
         self.marshal = marshal
+        self.path = ""
 
     def __repr__(self) -> str:
         return f"<gob type {self.go}>"
@@ -216,7 +221,8 @@ def _named(key: tuple, name: str, underlying: Any, package: str, cls) -> GoType:
         t = _interned.get(key)
         if t is not None:
             return t
-        t = GoType(None, f"{package}.{name}", name)  # kind set below
+        t = GoType(None, _qualified(package.rsplit("/", 1)[-1], name), name)  # kind set below
+        t.path = _qualified(package, name)
         _interned[key] = t
         try:
             u = go_type(underlying(t) if callable(underlying) and not isinstance(
@@ -252,16 +258,29 @@ def wraps(gt: GoType):
     return gt.cls if gt.kind not in (STRUCT, GOBENC, TIME) else None
 
 
+def _qualified(pkg: str, name: str) -> str:
+    return f"{pkg}.{name}" if name else ""
+
+
 def _struct_names(cls) -> tuple[str, str]:
+    """(Go's Name(), Go's type string) of a class's type."""
     name = getattr(cls, "__gob_name__", cls.__name__)
     pkg = getattr(cls, "__gob_package__", "main")
-    return name, (f"{pkg}.{name}" if name else "")
+    return name, _qualified(pkg.rsplit("/", 1)[-1], name)
+
+
+def _path(cls) -> str:
+    """A class's type name qualified by its full package path."""
+    name = getattr(cls, "__gob_name__", cls.__name__)
+    return _qualified(getattr(cls, "__gob_package__", "main"), name)
 
 
 def _struct(cls) -> GoType:
     def make():
         name, go = _struct_names(cls)
-        return GoType(STRUCT, go, name, cls=cls, pyclass=cls)
+        t = GoType(STRUCT, go, name, cls=cls, pyclass=cls)
+        t.path = _path(cls)
+        return t
     return _intern(("struct", cls), make)
 
 
@@ -269,7 +288,9 @@ def _gobenc(cls) -> GoType:
     def make():
         name, go = _struct_names(cls)
         marshal = 4 if hasattr(cls, "gob_encode") else 5
-        return GoType(GOBENC, go, name, cls=cls, pyclass=cls, marshal=marshal)
+        t = GoType(GOBENC, go, name, cls=cls, pyclass=cls, marshal=marshal)
+        t.path = _path(cls)
+        return t
     return _intern(("gobenc", cls), make)
 
 
@@ -282,8 +303,24 @@ def _hints(cls) -> dict:
         return {f.name: f.type for f in dataclasses.fields(cls)}
 
 
-def _is_sent(name: str, t: GoType) -> bool:
-    return name[:1].isupper()
+def _is_chan_or_func(ann: Any) -> bool:
+    """Go's ``isSent`` exclusion: a field of chan or func type, or a pointer
+    to one (``Optional[...]``), is never sent nor decoded.  Python's func is
+    ``Callable``, its chan :class:`gostd.Chan`."""
+    while True:
+        origin = typing.get_origin(ann)
+        if origin is typing.Union or origin is getattr(_pytypes, "UnionType", None):
+            rest = [a for a in typing.get_args(ann) if a is not _NoneType]
+            if len(rest) != 1:
+                return False
+            ann = rest[0]
+            continue
+        break
+    target = origin if origin is not None else ann
+    if target is _abc.Callable or target is typing.Callable:
+        return True
+    from ..._chan import Chan   # (lazy: gob does not otherwise need channels)
+    return isinstance(target, type) and issubclass(target, Chan)
 
 
 def _resolve_fields(t: GoType) -> None:
@@ -300,6 +337,8 @@ def _resolve_fields(t: GoType) -> None:
                 if wire == "-" or not wire[:1].isupper():
                     continue
                 ann = hints.get(f.name, f.type)
+                if _is_chan_or_func(ann):
+                    continue
                 ft = go_type(ann)
                 out.append(Field(f.name, wire, ft))
         except BaseException:
@@ -470,6 +509,9 @@ def _common(items) -> GoType:
 
 _name_to_type: dict[str, GoType] = {}
 _type_to_name: dict[GoType, str] = {}
+# base type -> the type as registered (``ptr(T)`` for Go's Register(&T{})):
+# an interface holding a value sends it as that type.
+_type_to_user: dict[GoType, GoType] = {}
 
 
 def register(cls: Any, name: str | None = None) -> None:
@@ -484,19 +526,22 @@ def register(cls: Any, name: str | None = None) -> None:
     full = go_type(cls)
     t = full.base
     if name is None:
-        # Go's Register: a pointer to a named type is "*" + its name.
-        name = "*" + t.go if full.kind == PTR and t.name and t.go else t.go
+        # Go's Register: a pointer to a named type is "*" + its type string
+        # (package name), a named type its full package path + "." + name.
+        name = "*" + t.go if full.kind == PTR and t.name and t.go else (t.path or t.go)
     if not name:
         raise GobError("gob: attempt to register empty name")
     with _lock:
-        old = _type_to_name.get(t)
-        if old is not None and old != name:
-            raise GobError(f"gob: registering duplicate types for {name!r}: {t.go} != {old}")
+        # Go's RegisterName checks the name first, then the type.
         prev = _name_to_type.get(name)
         if prev is not None and prev is not t:
-            raise GobError(f"gob: registering duplicate names for {t.go}: {prev.go} != {name!r}")
+            raise GobError(f'gob: registering duplicate types for "{name}": {prev.go} != {full.go}')
+        old = _type_to_name.get(t)
+        if old is not None and old != name:
+            raise GobError(f'gob: registering duplicate names for {full.go}: "{old}" != "{name}"')
         _name_to_type[name] = t
         _type_to_name[t] = name
+        _type_to_user.setdefault(t, full)   # (Go refuses a second one)
 
 
 def registered_type(name: str) -> GoType | None:
@@ -505,6 +550,11 @@ def registered_type(name: str) -> GoType | None:
 
 def registered_name(t: GoType) -> str | None:
     return _type_to_name.get(t)
+
+
+def registered_user(t: GoType) -> GoType:
+    """The type ``t`` (a base type) was registered as, else ``t``."""
+    return _type_to_user.get(t, t)
 
 
 def _register_basics() -> None:

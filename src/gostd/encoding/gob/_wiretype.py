@@ -193,3 +193,29 @@ BUILTIN = {
     23: _builtin("struct", "mapType", 23, [("CommonType", 18), ("Key", 2), ("Elem", 2)]),
     24: _builtin("struct", "gobEncoderType", 24, [("CommonType", 18)]),
 }
+
+# Go's strings for its bootstrap types, as its errors print them (an
+# undefined type when a value or skipped field claims one; Go 1.19's text).
+BUILTIN_STRINGS = {
+    16: ('wireType = struct { ArrayT arrayType = struct { CommonType CommonType = struct { Name string; '
+         'Id int; }; Elem int; Len int; }; '
+         'SliceT sliceType = struct { CommonType CommonType; Elem int; }; '
+         'StructT structType = struct { CommonType CommonType; '
+         'Field [] = struct { Name string; Id int; }; }; '
+         'MapT mapType = struct { CommonType CommonType; Key int; Elem int; }; '
+         'GobEncoderT gobEncoderType = struct { CommonType CommonType; }; '
+         'BinaryMarshalerT gobEncoderType; TextMarshalerT gobEncoderType; }'),
+    17: ('arrayType = struct { CommonType CommonType = struct { Name string; '
+         'Id int; }; Elem int; Len int; }'),
+    18: 'CommonType = struct { Name string; Id int; }',
+    19: ('sliceType = struct { CommonType CommonType = struct { Name string; '
+         'Id int; }; Elem int; }'),
+    20: ('structType = struct { CommonType CommonType = struct { Name string; '
+         'Id int; }; Field [] = struct { Name string; Id int; }; }'),
+    21: ' = struct { Name string; Id int; }',
+    22: '[] = struct { Name string; Id int; }',
+    23: ('mapType = struct { CommonType CommonType = struct { Name string; '
+         'Id int; }; Key int; Elem int; }'),
+    24: ('gobEncoderType = struct { CommonType CommonType = struct { Name string; '
+         'Id int; }; }'),
+}

@@ -209,6 +209,137 @@ type WithEmpty struct {
 	N  int
 }
 
+
+// Second batch: kinds Go users commonly send.
+type Color int // a TextMarshaler: gob ignores it (Go's issue 6760)
+
+func (c Color) MarshalText() ([]byte, error) { return []byte("c" + strconv.Itoa(int(c))), nil }
+func (c *Color) UnmarshalText(b []byte) error {
+	n, err := strconv.Atoi(strings.TrimPrefix(string(b), "c"))
+	*c = Color(n)
+	return err
+}
+
+// Gobber is a non-struct GobEncoder.
+type Gobber int
+
+func (g Gobber) GobEncode() ([]byte, error) { return []byte("G" + strconv.Itoa(int(g))), nil }
+func (g *Gobber) GobDecode(b []byte) error {
+	n, err := strconv.Atoi(strings.TrimPrefix(string(b), "G"))
+	*g = Gobber(n)
+	return err
+}
+
+// BinStr is a BinaryMarshaler string.
+type BinStr string
+
+func (s BinStr) MarshalBinary() ([]byte, error) { return []byte("<" + string(s) + ">"), nil }
+func (s *BinStr) UnmarshalBinary(b []byte) error {
+	*s = BinStr(strings.TrimSuffix(strings.TrimPrefix(string(b), "<"), ">"))
+	return nil
+}
+
+type Marshalers struct {
+	C  Color
+	Cs []Color
+	G  Gobber
+	PG *Gobber
+	B  BinStr
+	BI interface{}
+	GI interface{}
+	CI interface{}
+}
+type Celsius float32
+type Flag bool
+type Code uint16
+type Name string
+type Kinds struct {
+	C  Celsius
+	F  Flag
+	K  Code
+	N  Name
+	Is []interface{}
+}
+type Floats struct {
+	F64 []float64
+	F32 []float32
+	C   []complex128
+	M   map[string]float64
+	One float64
+	Sub float32
+}
+type Ints struct {
+	I64 []int64
+	U64 []uint64
+	I8  []int8
+	U16 []uint16
+	I   int
+	U   uint
+}
+type RM map[string]RM
+type RS []RS
+type Tree struct {
+	Val         int
+	Left, Right *Tree
+}
+type Inner struct{ V int }
+type Middle struct {
+	Inner
+	M string
+}
+type Outer struct {
+	Middle
+	*Inner2
+	O []Middle
+}
+type Inner2 struct{ W string }
+type Holder2 struct{ V interface{} }
+type Blank struct {
+	S string
+	B []byte
+	L []string
+	M map[string]string
+	P *string
+	A [2]string
+}
+type Errs struct {
+	Err error
+	N   int
+}
+// Tick is a GobEncoder registered through a pointer (as "*main.Tick").
+type Tick struct{ n int }
+
+func (t Tick) GobEncode() ([]byte, error) { return []byte{byte(t.n)}, nil }
+func (t *Tick) GobDecode(b []byte) error {
+	if len(b) != 1 {
+		return errors.New("bad Tick")
+	}
+	t.n = int(b[0])
+	return nil
+}
+
+// manyTypes is an unnamed struct of 70 array fields, [1]int8 ... [70]int8:
+// more than 63 type ids, so ids past 127 take two bytes.
+func manyTypes() reflect.Value {
+	fields := make([]reflect.StructField, 70)
+	for i := range fields {
+		fields[i] = reflect.StructField{Name: fmt.Sprintf("A%d", i+1),
+			Type: reflect.ArrayOf(i+1, reflect.TypeOf(int8(0)))}
+	}
+	v := reflect.New(reflect.StructOf(fields)).Elem()
+	v.Field(69).Index(69).SetInt(-1)
+	v.Field(0).Index(0).SetInt(1)
+	return v
+}
+
+type Stamps struct {
+	ByName map[string]time.Time
+	Durs   []time.Duration
+	Zero   time.Time
+	PZero  *time.Time
+	Nano   time.Time
+}
+
 type testCase struct {
 	name string
 	v    func() reflect.Value // a value of the case's declared type
@@ -337,6 +468,71 @@ var cases = []testCase{
 	{"multi_args", val(Args{2, 3})},
 	{"multi_point_2", val(Point{4, 4})},
 	{"multi_nodes", val([]Node{{1, nil}, {2, &Node{3, nil}}})},
+	{"marshalers", val(Marshalers{C: 3, Cs: []Color{0, 1}, G: 7, PG: func() *Gobber { g := Gobber(0); return &g }(),
+		B: "bs", BI: BinStr("in"), GI: Gobber(-2), CI: Color(5)})},
+	{"marshalers_zero", val(Marshalers{})},
+	{"gobber_top", val(Gobber(12))},
+	{"binstr_top", val(BinStr("top"))},
+	{"color_top", val(Color(9))},
+	{"kinds", val(Kinds{C: -1.5, F: true, K: 65535, N: "name", Is: []interface{}{
+		Celsius(2), Flag(false), Code(1), Name(""), true, 0, int8(0), int16(-300), int32(1 << 30),
+		int64(math.MinInt64), uint(7), uint8(255), uint16(0), uint32(math.MaxUint32), uint64(1 << 63),
+		uintptr(3), float32(-0.5), 0.0, complex64(0), complex(math.Inf(1), -1), "", "ü", []byte{},
+		[]int{-1}, []int8{1}, []int16{}, []int32{2}, []int64{3}, []uint{4}, []uint16{5}, []uint32{6},
+		[]uint64{7}, []uintptr{8}, []float32{1.5}, []float64{-2.5}, []complex64{1i}, []complex128{2},
+		[]bool{true, false}, []string{"", "x"}}})},
+	{"floats", val(Floats{
+		F64: []float64{math.NaN(), math.Inf(1), math.Inf(-1), math.Copysign(0, -1), 0, 5e-324,
+			2.2250738585072014e-308, 1e-310, math.MaxFloat64, -1, 1, 0.1, 1 << 53},
+		F32: []float32{math.SmallestNonzeroFloat32, -math.MaxFloat32, float32(math.Copysign(0, -1)), 1e-40, 0.1},
+		C:   []complex128{complex(math.NaN(), math.Copysign(0, -1)), complex(0, 0), complex(-1, 1e-300)},
+		M:   map[string]float64{"nz": math.Copysign(0, -1)},
+		One: 1, Sub: 1e-42})},
+	{"ints", val(Ints{
+		I64: []int64{math.MinInt64, math.MaxInt64, -1, 0, 1, 127, 128, -128, -129, 255, 256, -256, -257, 1 << 32},
+		U64: []uint64{math.MaxUint64, 0, 127, 128, 255, 256, 65535, 65536, 1 << 56, 1<<56 - 1},
+		I8:  []int8{-128, 127, 0, -1}, U16: []uint16{65535, 0}, I: math.MaxInt64, U: math.MaxUint64})},
+	{"rm", val(RM{"a": RM{"b": nil}})},
+	{"rs", val(RS{RS{}, nil, RS{RS{RS{}}}})},
+	{"tree", val(Tree{5, &Tree{3, &Tree{1, nil, nil}, nil}, &Tree{8, nil, &Tree{9, nil, nil}}})},
+	{"outer", val(Outer{Middle{Inner{1}, "m"}, &Inner2{"w"}, []Middle{{}, {Inner{2}, ""}}})},
+	{"outer_zero", val(Outer{})},
+	{"arr_structs_top", val([3]Base{{1, "a"}, {}, {3, ""}})},
+	{"ptr_ptr_top", val(func() **Point { p := &Point{0, 7}; return &p }())},
+	{"iface_ptr_top", iface(&Q{"q"})},
+	{"iface_int_top", iface(int16(-5))},
+	{"iface_slice_top", iface([]string{"a", "b"})},
+	{"iface_time_top", iface(time.Date(2001, 2, 3, 4, 5, 6, 7, time.UTC))},
+	{"holder2", val(Holder2{Holder2{[]interface{}{Holder2{}, Holder2{nil}, Holder2{1.5}}}})},
+	{"iface_map_in_map", val(map[string]interface{}{"m": map[string]interface{}{"x": []interface{}{int64(1)}}})},
+	{"blank_empty", val(Blank{S: "", B: []byte{}, L: []string{""}, M: map[string]string{"": ""},
+		P: func() *string { s := ""; return &s }(), A: [2]string{"", "x"}})},
+	{"errs_nil", val(Errs{N: 1})},
+	{"long", val(Blank{S: strings.Repeat("é", 200), B: make([]byte, 70000), L: make([]string, 300)})},
+	{"big_slice", val(func() []int {
+		s := make([]int, 1000)
+		for i := range s {
+			s[i] = i*i - 500
+		}
+		return s
+	}())},
+	{"map_bool_key", val(map[bool]int{true: 1})},
+	{"map_u64_key", val(map[uint64]string{math.MaxUint64: "max"})},
+	{"map_c128_key", val(map[complex128]int8{complex(1, -1): -1})},
+	{"map_f64_key_negzero", val(map[float64]string{math.Copysign(0, -1): "nz"})},
+	{"unicode", val(Strs{Bad: "\xed\xa0\x80", Nul: "\u2028\u00e9e\u0301", Emoji: "👩‍👩‍👧",
+		Bytes: []byte("日本"), U8s: []byte{}})},
+	{"stamps", val(Stamps{ByName: map[string]time.Time{"z": {}},
+		Durs: []time.Duration{0, -1, math.MaxInt64, math.MinInt64}, PZero: &time.Time{},
+		Nano: time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)})},
+	{"time_zero_top", val(time.Time{})},
+	{"time_epoch_top", val(time.Unix(0, 999999999).In(west))},
+	{"time_fixed0_top", val(time.Date(2020, 6, 1, 0, 0, 0, 0, time.FixedZone("X", 0)))},
+	{"time_minute_west_top", val(time.Date(2020, 6, 1, 0, 0, 0, 0, time.FixedZone("", -(9*3600+30*60))))},
+	{"ptr_slice_of_ptrs", val(&[]*Point{{1, 0}})},
+	{"arr_of_slices_iface", val([2][]interface{}{{1, "x"}, nil})},
+	{"tick_iface", val(Holder2{[]interface{}{&Tick{5}, &Tick{0}, &Q{"q"}}})},
+	{"many_types", manyTypes},
 }
 
 // mismatches: a value and a Go type it is decoded into; "goaccept
@@ -386,7 +582,31 @@ var mismatches = []struct {
 	{"map_into_slice", map[int]int{1: 1}, new([]int)},
 	{"time_into_struct", time.Unix(0, 0).UTC(), new(Point)},
 	{"iface_into_int", Holder{V: 1}, new(int)},
+	{"array_into_slice", [3]int{1, 2, 3}, new([]int)},
+	{"slice_into_array", []int{1, 2, 3}, new([3]int)},
+	{"map_elem_uint", map[string]int{"a": 1}, new(map[string]uint)},
+	{"int_into_float", 5, new(float64)},
+	{"bool_into_int", true, new(int)},
+	{"complex_into_float", complex(1, 2), new(float64)},
+	{"map_key_overflow", map[int]int{300: 1}, new(map[int8]int)},
+	{"bytes_into_array", []byte{1, 2, 3, 4}, new([4]byte)},
+	{"field_slice_vs_array", struct{ A []int }{[]int{1}}, new(FA)},
+	{"field_map_elem", struct{ M map[string]int }{map[string]int{"a": 1}}, new(FM)},
+	{"field_iface_vs_int", Holder{V: 1}, new(HI)},
+	{"field_int_vs_iface", HI{V: 1}, new(Holder)},
+	{"field_gob_vs_int", struct{ T Temp }{Temp{1}}, new(FT)},
+	{"nested_no_common", struct{ P Point }{Point{1, 2}}, new(NP)},
+	{"field_u64_into_u8", struct{ B uint64 }{math.MaxUint64}, new(I8s)},
+	{"field_time_vs_struct", struct{ T time.Time }{time.Unix(1, 0).UTC()}, new(FTS)},
+	{"elem_struct_vs_int", []Point{{1, 2}}, new([]int)},
 }
+
+type FA struct{ A [1]int }
+type FM struct{ M map[string]string }
+type HI struct{ V int }
+type FT struct{ T int }
+type NP struct{ P C1 }
+type FTS struct{ T Point }
 
 type Holder struct{ V interface{} }
 
@@ -433,6 +653,15 @@ func init() {
 	gob.Register(Ver{})
 	gob.Register(Blob(nil))
 	gob.Register(Level(0))
+	gob.Register(BinStr(""))
+	gob.Register(Gobber(0))
+	gob.Register(Color(0))
+	gob.Register(Celsius(0))
+	gob.Register(Flag(false))
+	gob.Register(Code(0))
+	gob.Register(Name(""))
+	gob.Register(Holder2{})
+	gob.Register(&Tick{})
 }
 
 func find(name string) (testCase, bool) {
@@ -510,6 +739,9 @@ func render(v reflect.Value) string {
 		}
 		if gt, ok := v.Interface().(Temp); ok {
 			parts = append(parts, fmt.Sprintf("milli=%d", gt.milli))
+		}
+		if tk, ok := v.Interface().(Tick); ok {
+			parts = append(parts, fmt.Sprintf("n=%d", tk.n))
 		}
 		return t.String() + "{" + strings.Join(parts, " ") + "}"
 	}
