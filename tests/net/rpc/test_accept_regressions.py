@@ -8,6 +8,7 @@ import importlib.util
 import io
 import math
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -201,8 +202,257 @@ def test_json_float32_like_go() -> None:
     """Go formats a float32 with 32-bit shortest digits and range-checks it."""
     assert jsonrpc.marshal([gob.float32(0.1), gob.float32(1e-7), gob.float32(3.4e38)]) == \
         "[0.1,1e-7,3.4e+38]"
-    assert jsonrpc.unmarshal("0.1", gob.float32) == gob.float32(0.1)
+    assert jsonrpc.unmarshal("0.1", gob.float32) == 0.10000000149011612  # Go's float32(0.1)
     with pytest.raises(jsonrpc.UnmarshalError,
                        match="^json: cannot unmarshal number 1e39 into Go value of type "
                              "float32$"):
         jsonrpc.unmarshal("1e39", gob.float32)
+
+
+# -- encoding/json rules met by Go programs (texts checked against Go 1.19) ------
+
+
+@dataclass
+class JMeta:
+    Created: str = ""
+    Labels: Optional[dict[str, str]] = None
+    N: int = field(default=0, metadata={"json": "n"})
+
+
+@dataclass
+class JInner:
+    V: int = 0
+
+
+@dataclass
+class JShape:
+    JMeta: JMeta = field(default_factory=JMeta, metadata={"embedded": True})
+    Name: str = ""
+    Age: int = field(default=0, metadata={"json": "age"})
+    In: JInner = field(default_factory=JInner)
+    Ptr: Optional[JInner] = field(default=None, metadata={"json": "ptr"})
+    List: Optional[list[JInner]] = None
+    M: Optional[dict[str, JInner]] = None
+    A: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class JPtrEmbed:
+    JMeta: Optional[JMeta] = field(default=None, metadata={"embedded": True})
+    Name: str = ""
+
+
+@dataclass
+class JConf1:
+    X: int = 0
+
+
+@dataclass
+class JConf2:
+    X: int = 0
+
+
+@dataclass
+class JClash:
+    JConf1: JConf1 = field(default_factory=JConf1, metadata={"embedded": True})
+    JConf2: JConf2 = field(default_factory=JConf2, metadata={"embedded": True})
+    Y: int = 0
+
+
+@dataclass
+class JTagged:
+    X: int = field(default=0, metadata={"json": "X"})
+
+
+@dataclass
+class JClashTagged:
+    JConf1: JConf1 = field(default_factory=JConf1, metadata={"embedded": True})
+    JConf2: JConf2 = field(default_factory=JConf2, metadata={"embedded": True})
+    JTagged: JTagged = field(default_factory=JTagged, metadata={"embedded": True})
+
+
+@dataclass
+class JTaggedEmbed:
+    JMeta: JMeta = field(default_factory=JMeta, metadata={"embedded": True, "json": "meta"})
+    Name: str = ""
+
+
+def test_json_embedded_struct_fields_are_promoted_like_go() -> None:
+    """Go's encoding/json flattens an embedded struct's fields into the
+    outer object, both ways; a field named like its type is not embedded
+    unless marked (Go's ``Inner Inner`` is an ordinary field)."""
+    assert jsonrpc.marshal(JShape(JMeta(Created="c"), "n")) == (
+        '{"Created":"c","Labels":null,"n":0,"Name":"n","age":0,"In":{"V":0},"ptr":null,'
+        '"List":null,"M":null,"A":[0,0]}')
+    got = jsonrpc.unmarshal('{"Created":"c","labels":{"a":"b"},"N":3,"Name":"x"}', JShape)
+    assert got.JMeta == JMeta("c", {"a": "b"}, 3) and got.Name == "x"
+    # A nil embedded pointer sends none of its fields; decoding allocates it.
+    assert jsonrpc.marshal(JPtrEmbed(Name="n")) == '{"Name":"n"}'
+    assert jsonrpc.unmarshal('{"Created":"c"}', JPtrEmbed) == JPtrEmbed(JMeta("c"))
+    # Two promoted X at the same depth cancel out; a tag makes it a named field.
+    assert jsonrpc.marshal(JClash(JConf1(1), JConf2(2), 3)) == '{"Y":3}'
+    assert jsonrpc.marshal(JClashTagged(JConf1(1), JConf2(2), JTagged(3))) == '{"X":3}'
+    assert jsonrpc.marshal(JTaggedEmbed(JMeta("c"), "n")) == \
+        '{"meta":{"Created":"c","Labels":null,"n":0},"Name":"n"}'
+    assert jsonrpc.marshal(Tree(Leaf(1), 2)) == '{"L":{"X":1},"B":2}'
+
+
+@pytest.mark.parametrize("text, want", [
+    ('{"age":"old"}', "Go struct field JShape.age of type int"),
+    ('{"n":"x"}', "Go struct field JShape.n of type int"),
+    ('{"Labels":{"a":1}}', "Go struct field JShape.Labels of type string"),
+    ('{"In":{"V":"x"}}', "Go struct field JInner.In.V of type int"),
+    ('{"ptr":{"v":"x"}}', "Go struct field JInner.ptr.V of type int"),
+    ('{"List":[{"V":"x"}]}', "Go struct field JInner.List.V of type int"),
+    ('{"M":{"k":{"V":"x"}}}', "Go struct field JInner.M.V of type int"),
+    ('{"A":["x"]}', "Go struct field JShape.A of type int"),
+])
+def test_json_error_names_innermost_struct_and_json_field_path(text: str, want: str) -> None:
+    """Go 1.19's UnmarshalTypeError text: the struct being decoded, then the
+    JSON names of the fields leading to the value."""
+    with pytest.raises(jsonrpc.UnmarshalError) as info:
+        jsonrpc.unmarshal(text, JShape)
+    kind = "number" if "Labels" in text else "string"
+    assert str(info.value) == f"json: cannot unmarshal {kind} into {want}"
+
+
+def test_json_array_length_like_go() -> None:
+    """A JSON array into a Go array: extra elements dropped, missing ones zero."""
+    assert jsonrpc.unmarshal('{"A":[1]}', JShape).A == (1, 0)
+    assert jsonrpc.unmarshal('{"A":[1,2,3]}', JShape).A == (1, 2)
+    assert jsonrpc.unmarshal("[1]", tuple[int, int, int]) == (1, 0, 0)
+    assert jsonrpc.unmarshal("[1,2,3]", tuple[int, ...]) == (1, 2, 3)
+
+
+@dataclass
+class JPoint:
+    X: gob.float32 = 0.0  # type: ignore[assignment]
+    Ys: list[gob.float32] = field(default_factory=list)  # type: ignore[valid-type]
+
+
+def test_json_declared_float32_is_written_with_32_bit_digits() -> None:
+    """A plain float in a field or reply declared float32 is written as Go
+    writes the float32 (``0.1``, not ``0.10000000149011612``)."""
+    x = 0.10000000149011612  # float32(0.1), as computed in Python
+    assert jsonrpc.marshal(JPoint(x, [x, 0.5])) == '{"X":0.1,"Ys":[0.1,0.5]}'
+    assert jsonrpc.marshal(x, gob.float32) == "0.1"
+    assert jsonrpc.marshal([x], list[gob.float32]) == "[0.1]"
+    assert jsonrpc.marshal(x) == "0.10000000149011612"  # undeclared: a float64
+    assert jsonrpc.unmarshal('{"X":0.1}', JPoint).X == x
+
+
+def test_jsonrpc_server_writes_float32_reply_like_go() -> None:
+    """The reply annotation reaches the JSON codec: ``-> gob.float32``."""
+    import socket
+
+    class Halves:
+        def Half(self, v: gob.float32) -> gob.float32:
+            return v / 2
+
+    server = rpc.Server()
+    server.register(Halves())
+    a, b = socket.socketpair()
+    t = threading.Thread(target=server.serve_codec, args=(jsonrpc.ServerCodec(b),))
+    t.start()
+    try:
+        a.sendall(b'{"method":"Halves.Half","params":[0.3],"id":1}\n')
+        with a.makefile("rb") as f:
+            reply = f.readline()
+    finally:
+        a.close()
+        t.join(5)
+    assert reply == b'{"id":1,"result":0.15,"error":null}\n'
+
+
+@dataclass
+class JQuoted:
+    ID: gob.int64 = field(default=0, metadata={"json": "id,string"})  # type: ignore[assignment]
+    F: float = field(default=0.0, metadata={"json": "f,string"})
+    B: bool = field(default=False, metadata={"json": "b,string"})
+    S: str = field(default="", metadata={"json": "s,string"})
+    P: Optional[int] = field(default=None, metadata={"json": "p,string"})
+    L: Optional[list[int]] = field(default=None, metadata={"json": "l,string"})
+
+
+def test_json_string_tag_option_like_go() -> None:
+    """``json:"id,string"``: bools, numbers and strings travel inside a
+    JSON string; other kinds ignore the option (texts from Go 1.19)."""
+    assert jsonrpc.marshal(JQuoted(1 << 60, 0.5, True, 'a<b"', 5, [1])) == (
+        '{"id":"1152921504606846976","f":"0.5","b":"true","s":"\\"a\\\\u003cb\\\\\\"\\"",'
+        '"p":"5","l":[1]}')
+    assert jsonrpc.marshal(JQuoted()) == \
+        '{"id":"0","f":"0","b":"false","s":"\\"\\"","p":null,"l":null}'
+    assert jsonrpc.unmarshal('{"id":"12","f":"1e3","b":"false","s":"\\"x\\"","p":"7"}',
+                             JQuoted) == JQuoted(12, 1000.0, False, "x", 7)
+    assert jsonrpc.unmarshal('{"id":"null"}', JQuoted) == JQuoted()
+    prefix = "json: invalid use of ,string struct tag, trying to unmarshal "
+    for text, want in [('{"id":12}', "unquoted value into int64"),
+                       ('{"id":"x"}', '"x" into int64'),
+                       ('{"s":"x"}', '"x" into string'),
+                       ('{"b":"1"}', '"1" into bool')]:
+        with pytest.raises(jsonrpc.UnmarshalError) as info:
+            jsonrpc.unmarshal(text, JQuoted)
+        assert str(info.value) == prefix + want
+    with pytest.raises(jsonrpc.UnmarshalError, match="^json: cannot unmarshal number 1.5 into "
+                                                     "Go struct field JQuoted.id of type int64$"):
+        jsonrpc.unmarshal('{"id":"1.5"}', JQuoted)
+
+
+class Untouched:
+    """Methods that return nothing: Go sends the reply variable it made."""
+
+    def NoSlice(self, n: int) -> list[str]:
+        return None  # type: ignore[return-value]
+
+    def NoMap(self, n: int) -> dict[str, int]:
+        return None  # type: ignore[return-value]
+
+    def NoArray(self, n: int) -> tuple[int, int]:
+        return None  # type: ignore[return-value]
+
+    def NoFloat(self, n: int) -> gob.float32:
+        return None  # type: ignore[return-value]
+
+    def NoStruct(self, n: int) -> Leaf:
+        return None  # type: ignore[return-value]
+
+    def Nothing(self, n: int):  # type: ignore[no-untyped-def]
+        return None
+
+
+def test_reply_of_a_method_returning_nothing_is_gos_zero_reply() -> None:
+    """Go's server allocates an empty slice or map for the reply before the
+    call, so an untouched reply is ``[]``/``{}`` (not a struct{}{} the Go
+    client cannot decode into its slice), an array is zeros, a float32 0."""
+    import socket
+
+    server = rpc.Server()
+    server.register(Untouched())
+    a, b = socket.socketpair()
+    t = threading.Thread(target=server.serve_codec, args=(jsonrpc.ServerCodec(b),))
+    t.start()
+    try:
+        for i, name in enumerate(["NoSlice", "NoMap", "NoArray", "NoFloat", "NoStruct",
+                                  "Nothing"]):
+            a.sendall(b'{"method":"Untouched.%s","params":[1],"id":%d}\n' % (name.encode(), i))
+        with a.makefile("rb") as f:
+            replies = sorted(f.readline() for _ in range(6))
+    finally:
+        a.close()
+        t.join(5)
+    assert replies == [b'{"id":0,"result":[],"error":null}\n',
+                       b'{"id":1,"result":{},"error":null}\n',
+                       b'{"id":2,"result":[0,0],"error":null}\n',
+                       b'{"id":3,"result":0,"error":null}\n',
+                       b'{"id":4,"result":{"X":0},"error":null}\n',
+                       b'{"id":5,"result":{},"error":null}\n']
+    r = lib.Running(server)
+    try:
+        with r.dial() as c:
+            assert c.call("Untouched.NoSlice", 1, list[str]) == []
+            assert c.call("Untouched.NoMap", 1, dict[str, int]) == {}
+            assert c.call("Untouched.NoArray", 1, tuple[int, int]) == (0, 0)
+            assert c.call("Untouched.NoFloat", 1, gob.float32) == 0.0
+            assert c.call("Untouched.NoStruct", 1, Leaf) == Leaf()
+    finally:
+        r.stop()

@@ -185,9 +185,10 @@ def test_json_rules_match_go() -> None:
     back = _json.unmarshal(text.lower().replace('"ap8="', '"AP8="'), Nested)
     assert back.Name == "a<b>&c\u2028".lower() and back.Sub["z"] == Quotient(1, 2)
     assert back.Raw == b"\x00\xff" and back.hidden == 0
+    # Go 1.19 names the struct being decoded (Quotient), then the field path.
     with pytest.raises(_json.UnmarshalError,
                        match="^json: cannot unmarshal string into Go struct field "
-                             "Nested.Sub.Quo of type int$"):
+                             "Quotient.Sub.Quo of type int$"):
         _json.unmarshal('{"Sub":{"k":{"Quo":"x"}}}', Nested)
     with pytest.raises(_json.MarshalError, match="unsupported value: NaN"):
         _json.marshal(float("nan"))

@@ -469,3 +469,47 @@ def test_mixed_pipelined_load_from_many_clients(running: lib.Running, mode: str)
         t.join(60)
         assert not t.is_alive()
     assert errors == []
+
+
+# -- Go's server_test.go fixtures not covered above ---------------------------------
+
+
+class _embed:
+    """Go's unexported embedded type whose exported method is promoted."""
+
+    def Exported(self, args: Args) -> int:
+        return args.A + args.B
+
+
+class Embed(_embed):
+    pass
+
+
+class BuiltinTypes:
+    """Go's BuiltinTypes: map, slice and array replies."""
+
+    def Map(self, args: Args) -> dict[int, int]:
+        return {args.A: args.B}
+
+    def Slice(self, args: Args) -> list[int]:
+        return [args.A, args.B]
+
+    def Array(self, args: Args) -> tuple[int, int]:
+        return (args.A, args.B)
+
+
+def test_promoted_method_and_builtin_reply_types(mode: str) -> None:
+    """Go's TestRPC 'Embed.Exported' and BuiltinTypes Map/Slice/Array, over
+    gob, HTTP and JSON-RPC."""
+    s = rpc.Server()
+    s.register(Embed())
+    s.register(BuiltinTypes())
+    r = lib.Running(s, mode)
+    try:
+        with r.dial(mode) as c:
+            assert c.call("Embed.Exported", Args(4, 5), int) == 9
+            assert c.call("BuiltinTypes.Map", Args(7, 8), dict[int, int]) == {7: 8}
+            assert c.call("BuiltinTypes.Slice", Args(7, 8), list[int]) == [7, 8]
+            assert c.call("BuiltinTypes.Array", Args(7, 8), tuple[int, int]) == (7, 8)
+    finally:
+        r.stop()

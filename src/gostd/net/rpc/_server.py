@@ -15,6 +15,7 @@ import logging
 import socket
 import threading
 import time
+import typing
 from typing import Any, Callable
 
 from ._codec import INVALID_REQUEST, Response, ServerCodec
@@ -58,14 +59,23 @@ def error_text(exc: BaseException) -> str:
 
 
 def _reply_for(method: Method, reply: Any) -> Any:
-    """The value sent when a method returned ``None``: the zero value of its
-    return annotation (Go always sends the reply variable), else ``struct{}{}``."""
-    if method.reply_type is not None:
+    """The value sent when a method returned ``None``: Go always sends its
+    reply variable, so the zero value of the return annotation — an empty
+    list or dict for a slice or map, which Go's server allocates before the
+    call — else, without an annotation, ``struct{}{}``."""
+    tp = method.reply_type
+    if tp is not None:
+        from ._types import strip_annotations
         from .jsonrpc._json import zero_value
 
-        zero = zero_value(method.reply_type)
+        zero = zero_value(tp)
         if zero is not None:
             return zero
+        origin = typing.get_origin(strip_annotations(tp))
+        if origin in (list, typing.List, typing.Sequence):
+            return []
+        if origin in (dict, typing.Dict, typing.Mapping):
+            return {}
     return INVALID_REQUEST
 
 

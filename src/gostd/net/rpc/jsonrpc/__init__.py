@@ -26,13 +26,31 @@ is, in Python::
         Since: datetime = field(default=ZERO_TIME, metadata={"json": "since"})
 
 A tagged field is sent under its tag name even if its Python name is lower
-case; untagged lower-case fields are unexported and never sent.  (For gob,
-``metadata={"gob": "WireName"}`` renames a field the same way.)  Other
-mappings: ``bytes`` is base64; ``datetime`` is Go's ``time.Time`` text (RFC
-3339 with nanoseconds, naive = UTC); ``Optional[T]`` is a pointer (``null``
-is ``None``); sized integers (``gob.uint8``...) are range-checked with Go's
-error text.  Beyond Go: a reply the server cannot encode (NaN, an
-unsupported type) is answered with the encode error instead of never.
+case; untagged lower-case fields are unexported and never sent.  The
+``,string`` option (``metadata={"json": "id,string"}``) carries a bool,
+number or string inside a JSON string, as in Go.
+
+Embedded structs: Go's ``type Shape struct { Meta; Name string }`` sends
+Meta's fields as Shape's own.  Write the field after its type, as gob names
+it, and mark it embedded (a named field ``Meta Meta`` looks the same in
+Python, so this is never guessed)::
+
+    @dataclass
+    class Shape:
+        Meta: Meta = field(default_factory=Meta, metadata={"embedded": True})
+        Name: str = ""
+
+Go's rules apply: promoted fields take the embedded field's place, the
+shallower of two same-named fields wins (a tie drops both), and decoding
+allocates an ``Optional`` embedded struct that was ``None``.
+
+(For gob, ``metadata={"gob": "WireName"}`` renames a field as a json tag
+does.) Other mappings: ``bytes`` is base64; ``datetime`` is Go's
+``time.Time`` text (RFC 3339 with nanoseconds, naive = UTC);
+``Optional[T]`` is a pointer (``null`` is ``None``); sized integers
+(``gob.uint8``...) are range-checked with Go's error text. Beyond Go: a
+reply the server cannot encode (NaN, an unsupported type) is answered with
+the encode error instead of never.
 """
 
 from __future__ import annotations

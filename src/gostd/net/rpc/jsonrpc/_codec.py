@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from .._codec import Request, Response
+from .._codec import InvalidRequest, Request, Response
 from .._conn import Conn, as_conn
 from .._errors import RPCError
 from ._json import RawMessage, UnmarshalError, _quote, marshal, unmarshal, zero_value
@@ -139,7 +139,9 @@ class ServerCodec:
         error = response.error
         if not error:
             try:
-                result = marshal(body)
+                # A method that returned nothing, unannotated, replies Go's
+                # struct{}{} (the gob codec's empty struct): ``{}``.
+                result = "{}" if isinstance(body, InvalidRequest) else marshal(body, body_type)
             except (ValueError, TypeError, RecursionError) as exc:
                 # Beyond Go (whose server logs this and never answers, so its
                 # client waits forever): the call fails with the encode error.

@@ -5,7 +5,9 @@ U+2028 and U+2029 escaped, other non-ASCII raw, ``bytes`` as base64,
 floats in Go's shortest form (``1e-7``, ``1e+21``, ``100000000000000000000``),
 dict keys sorted, dataclass fields in declaration order under their Go
 names (only exported, i.e. upper-case, fields; a ``json`` entry in a
-field's metadata acts as Go's struct tag: ``"name,omitempty"`` or ``"-"``).
+field's metadata acts as Go's struct tag: ``"name,omitempty"``,
+``"id,string"`` or ``"-"``; ``{"embedded": True}`` promotes a struct
+field's fields as Go's embedding does).
 
 Decoding (``unmarshal``) follows Go's matching: object keys match struct
 fields exactly first, then case-insensitively; unknown keys are ignored;
@@ -71,14 +73,16 @@ def _no_surrogates(s: str) -> bool:
     return True
 
 
-def format_float(f: float) -> str:
+def format_float(f: float, float32: bool = False) -> str:
     """Go's encoding/json float text: shortest round-trip digits, plain
-    decimal for 1e-6 <= |f| < 1e21, else exponent form (``1e-7``, ``1e+21``)."""
+    decimal for 1e-6 <= |f| < 1e21, else exponent form (``1e-7``, ``1e+21``).
+    A ``gob.float32``, or any float with ``float32=True``, is written as
+    the float32 it rounds to, with 32-bit shortest digits, as Go does."""
     if math.isnan(f) or math.isinf(f):
         raise MarshalError(f"json: unsupported value: {_go_float_name(f)}")
     if f == 0:
         return "-0" if math.copysign(1.0, f) < 0 else "0"
-    sign, digit_tuple, exp = Decimal(_shortest(f)).as_tuple()
+    sign, digit_tuple, exp = Decimal(_shortest(f, float32)).as_tuple()
     digits = "".join(map(str, digit_tuple)).rstrip("0")
     exp += len(digit_tuple) - len(digits)
     point = len(digits) + exp  # decimal point position relative to the digits
@@ -97,10 +101,11 @@ def format_float(f: float) -> str:
 _F32 = struct.Struct("<f")
 
 
-def _shortest(f: float) -> str:
+def _shortest(f: float, float32: bool = False) -> str:
     """The shortest digits that read back as ``f``: as a float64 (``repr``),
-    or, for a ``gob.float32``, as a float32 (Go formats float32 with 32 bits)."""
-    if type(f).__name__ != "float32":
+    or, for a ``gob.float32`` or with ``float32=True``, as a float32 (Go
+    formats float32 with 32 bits)."""
+    if not float32 and type(f).__name__ != "float32":
         return repr(f)
     try:
         (value,) = _F32.unpack(_F32.pack(f))
@@ -117,28 +122,126 @@ def _go_float_name(f: float) -> str:
     return "NaN" if math.isnan(f) else ("+Inf" if f > 0 else "-Inf")
 
 
-def _field_specs(cls: type) -> list[tuple[str, str, bool]]:
-    """(attribute, JSON name, omitempty) of the fields Go would encode."""
+class _Field:
+    """One JSON member of a struct: the attribute path to its value (one
+    attribute, or several through embedded structs), the classes holding
+    each step, its JSON name and its tag's options."""
+
+    __slots__ = ("path", "attr", "owners", "name", "hint", "omitempty", "quoted", "float32")
+
+    def __init__(self, path: tuple[str, ...], owners: tuple[type, ...], name: str,
+                 opts: list[str], hint: Any) -> None:
+        self.path = path
+        self.attr = path[0] if len(path) == 1 else None  # set unless promoted
+        self.owners = owners
+        self.name = name
+        self.hint = hint
+        self.omitempty = "omitempty" in opts
+        # ",string": a bool, number or string travels inside a JSON string
+        # (Go ignores the option on other kinds).
+        base = strip_annotations(hint)
+        self.quoted = "string" in opts and isinstance(base, type) and \
+            issubclass(base, (bool, int, float, str))
+        # The annotation, when it holds a float32 that a plain float value
+        # must be written as (see _as_float32); else None.
+        self.float32 = hint if _has_float32(hint) else None
+
+
+def _is_float32(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, float) and tp.__name__ == "float32"
+
+
+def _has_float32(tp: Any, depth: int = 0) -> bool:
+    """True when annotation ``tp`` is, or contains, a float32."""
+    tp = strip_annotations(tp)
+    if _is_float32(tp):
+        return True
+    return depth < 8 and any(_has_float32(a, depth + 1) for a in typing.get_args(tp)
+                             if a is not Ellipsis)
+
+
+def _as_float32(v: Any, tp: Any) -> Any:
+    """``v`` with the plain floats that annotation ``tp`` declares float32
+    made ``gob.float32`` (so they are written with 32-bit digits, as Go
+    writes a float32), through lists, tuples and dict values."""
+    tp = strip_annotations(tp)
+    if _is_float32(tp):
+        return tp(v) if type(v) is float else v
+    args = typing.get_args(tp)
+    if not args:
+        return v
+    if isinstance(v, list):
+        return [_as_float32(x, args[0]) for x in v]
+    if isinstance(v, tuple):
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_as_float32(x, args[0]) for x in v)
+        return tuple(_as_float32(x, a) for x, a in zip(v, args)) + v[len(args):]
+    if isinstance(v, dict) and len(args) == 2:
+        return {k: _as_float32(x, args[1]) for k, x in v.items()}
+    return v
+
+
+def _embedded_struct(f: dataclasses.Field, hint: Any, tag_name: str) -> type | None:
+    """The struct type whose fields ``f`` promotes, else None.
+
+    Go embeds a struct by writing only its type (``Meta`` or ``*Meta``),
+    which names the field after the type.  Python cannot tell that from a
+    named field ``Meta Meta`` (both are ``Meta: Meta`` here, and gob sends
+    both alike), so a dataclass field is embedded only when its metadata
+    says ``{"embedded": True}``; a json tag giving a name makes it an
+    ordinary field again, as a tag does in Go.
+    """
+    if not (f.metadata and f.metadata.get("embedded")) or tag_name:
+        return None
+    tp = strip_annotations(hint)
+    return tp if isinstance(tp, type) and dataclasses.is_dataclass(tp) else None
+
+
+def _collect(cls: type, path: tuple[str, ...], owners: tuple[type, ...], depth: int,
+             seen: frozenset[type], out: list[tuple[int, bool, _Field]]) -> None:
+    hints = _hints(cls)
+    for f in dataclasses.fields(cls):
+        tag = f.metadata.get("json") if f.metadata else None
+        tname, opts = "", ""
+        if tag is not None:
+            if tag == "-":
+                continue
+            tname, _, opts = tag.partition(",")
+        emb = _embedded_struct(f, hints.get(f.name), tname)
+        if emb is not None and emb not in seen:
+            _collect(emb, path + (f.name,), owners + (cls,), depth + 1, seen | {emb}, out)
+            continue
+        if tag is None and not f.name[:1].isupper():
+            continue  # unexported in Go: never encoded
+        out.append((depth, bool(tname),
+                     _Field(path + (f.name,), owners + (cls,), tname or f.name,
+                            opts.split(","), hints.get(f.name))))
+
+
+def _field_specs(cls: type) -> list[_Field]:
+    """The fields Go would encode, in order, embedded structs' fields
+    promoted in place.  Of several fields with one JSON name the shallowest
+    wins, a tagged one over an untagged one at the same depth; a tie drops
+    them all (Go's dominantField)."""
     specs = _FIELD_CACHE.get(cls)
     if specs is None:
-        specs = []
-        for f in dataclasses.fields(cls):
-            tag = f.metadata.get("json") if f.metadata else None
-            name, omitempty = f.name, False
-            if tag is not None:
-                if tag == "-":
-                    continue
-                tname, _, opts = tag.partition(",")
-                name = tname or f.name
-                omitempty = "omitempty" in opts.split(",")
-            elif not f.name[:1].isupper():
-                continue  # unexported in Go: never encoded
-            specs.append((f.name, name, omitempty))
+        found: list[tuple[int, bool, _Field]] = []
+        _collect(cls, (), (), 0, frozenset({cls}), found)
+        by_name: dict[str, list[tuple[int, bool, _Field]]] = {}
+        for entry in found:
+            by_name.setdefault(entry[2].name, []).append(entry)
+        winners = set()
+        for entries in by_name.values():
+            entries.sort(key=lambda e: (e[0], not e[1]))  # shallowest, then tagged, first
+            if len(entries) > 1 and entries[0][:2] == entries[1][:2]:
+                continue  # a tie: Go drops the name altogether
+            winners.add(id(entries[0][2]))
+        specs = [e[2] for e in found if id(e[2]) in winners]
         _FIELD_CACHE[cls] = specs
     return specs
 
 
-_FIELD_CACHE: dict[type, list[tuple[str, str, bool]]] = {}
+_FIELD_CACHE: dict[type, list[_Field]] = {}
 
 
 def _is_empty(v: Any) -> bool:
@@ -171,16 +274,26 @@ def _encode(v: Any, out: list[str], depth: int = 0) -> None:
     elif dataclasses.is_dataclass(v) and not isinstance(v, type):
         out.append("{")
         first = True
-        for attr, name, omitempty in _field_specs(type(v)):
-            fv = getattr(v, attr)
-            if omitempty and _is_empty(fv):
+        for spec in _field_specs(type(v)):
+            if spec.attr is not None:
+                fv = getattr(v, spec.attr)
+            else:
+                fv = _promoted(v, spec.path)
+                if fv is _ABSENT:
+                    continue
+            if spec.omitempty and _is_empty(fv):
                 continue
+            if spec.float32 is not None:
+                fv = _as_float32(fv, spec.float32)
             if not first:
                 out.append(",")
             first = False
-            out.append(_quote(name))
+            out.append(_quote(spec.name))
             out.append(":")
-            _encode(fv, out, depth + 1)
+            if spec.quoted and fv is not None:
+                out.append(_quote(marshal(fv)))
+            else:
+                _encode(fv, out, depth + 1)
         out.append("}")
     elif isinstance(v, dict):
         items = []
@@ -212,8 +325,25 @@ def _encode(v: Any, out: list[str], depth: int = 0) -> None:
         raise MarshalError(f"json: unsupported type: {go_type_name(type(v))}")
 
 
-def marshal(v: Any) -> str:
-    """``v`` as Go's ``json.Marshal`` would write it (no trailing newline)."""
+_ABSENT = object()
+
+
+def _promoted(v: Any, path: tuple[str, ...]) -> Any:
+    """The value of a promoted field, or _ABSENT inside a nil embedded
+    pointer (whose fields Go does not send)."""
+    for attr in path[:-1]:
+        v = getattr(v, attr)
+        if v is None:
+            return _ABSENT
+    return getattr(v, path[-1])
+
+
+def marshal(v: Any, tp: Any = None) -> str:
+    """``v`` as Go's ``json.Marshal`` would write it (no trailing newline);
+    ``tp``, the annotation ``v`` is declared as, makes plain floats it
+    declares float32 (and dataclass fields declared float32) 32-bit."""
+    if tp is not None and _has_float32(tp):
+        v = _as_float32(v, tp)
     out: list[str] = []
     _encode(v, out)
     return "".join(out)
@@ -260,6 +390,12 @@ def zero_value(tp: Any) -> Any:
         return b""
     if isinstance(tp, type) and issubclass(tp, int):
         return 0
+    if isinstance(tp, type) and issubclass(tp, (float, complex)):
+        return tp(0)  # gob.float32, complex, gob.complex64
+    if typing.get_origin(tp) is tuple:
+        args = typing.get_args(tp)
+        if args and not (len(args) == 2 and args[1] is Ellipsis):
+            return tuple(zero_value(a) for a in args)  # a Go array: zero elements
     if isinstance(tp, type) and issubclass(tp, datetime.datetime):
         return _ZERO_TIME
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -338,9 +474,10 @@ def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
             raise _mismatch(v, tp, ctx)
         if tp is float:
             return float(v)
-        if type(tp).__name__ == "float32" or tp.__name__ == "float32":
+        if tp.__name__ == "float32":
             if abs(v) > 3.4028234663852886e38:
                 raise _mismatch(v, tp, ctx, f"number {getattr(v, 'text', None) or v}")
+            return tp(_F32.unpack(_F32.pack(float(v)))[0])  # Go's value: the float32
         return tp(float(v))
     if isinstance(tp, type) and issubclass(tp, int):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
@@ -376,6 +513,10 @@ def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
         if not isinstance(v, list):
             raise _mismatch(v, tp, ctx)
         args = typing.get_args(tp)
+        if origin is tuple and args and not (len(args) == 2 and args[1] is Ellipsis):
+            # A Go array [N]T: extra elements are dropped, missing ones zero.
+            return tuple(_decode(v[i], a, ctx) if i < len(v) else zero_value(a)
+                         for i, a in enumerate(args))
         elem = args[0] if args else None
         items = [_decode(x, elem, ctx) for x in v]
         return tuple(items) if origin is tuple else items
@@ -487,36 +628,107 @@ def _number_text(v: float) -> str:
         return str(v)
 
 
-def _field_keys(tp: type) -> tuple[dict[str, str], dict[str, str]]:
-    """JSON key -> attribute, exact and case-folded (the first field wins a fold)."""
+def _field_keys(tp: type) -> tuple[dict[str, _Field], dict[str, _Field]]:
+    """JSON key -> field, exact and case-folded (the first field wins a fold)."""
     keys = _KEYS_CACHE.get(tp)
     if keys is None:
         specs = _field_specs(tp)
-        exact = {name: attr for attr, name, _ in specs}
-        folded: dict[str, str] = {}
-        for attr, name, _ in specs:
-            folded.setdefault(name.casefold(), attr)
+        exact = {spec.name: spec for spec in specs}
+        folded: dict[str, _Field] = {}
+        for spec in specs:
+            folded.setdefault(spec.name.casefold(), spec)
         keys = _KEYS_CACHE[tp] = (exact, folded)
     return keys
 
 
-_KEYS_CACHE: dict[type, tuple[dict[str, str], dict[str, str]]] = {}
+_KEYS_CACHE: dict[type, tuple[dict[str, _Field], dict[str, _Field]]] = {}
+
+
+def _holder(inst: Any, spec: _Field) -> Any:
+    """The struct that holds ``spec``'s attribute: ``inst`` itself, or the
+    embedded struct on its path (allocated if nil, as Go allocates an
+    embedded pointer it decodes into)."""
+    for attr, owner in zip(spec.path[:-1], spec.owners[1:]):
+        sub = getattr(inst, attr)
+        if sub is None:
+            sub = _new_struct(owner)
+            setattr(inst, attr, sub)
+        inst = sub
+    return inst
+
+
+def _unquote_field(val: Any, hint: Any) -> Any:
+    """The value inside a ``,string`` field's JSON string, checked as Go
+    checks it (a string field needs a JSON string inside; null is null)."""
+    base = strip_annotations(hint)
+    tname = go_type_name(base)
+    if not isinstance(val, str):
+        raise UnmarshalError("json: invalid use of ,string struct tag, trying to unmarshal "
+                             f"unquoted value into {tname}")
+    if val == "null":
+        return None
+    from ._stream import loads_keep_floats
+
+    try:
+        inner = loads_keep_floats(val)
+    except (ValueError, RecursionError):
+        inner = _BAD
+    if issubclass(base, bool):
+        ok = isinstance(inner, bool)
+    elif issubclass(base, (int, float)):
+        ok = isinstance(inner, (int, float)) and not isinstance(inner, bool)
+    else:
+        ok = isinstance(inner, str)
+    if not ok:
+        raise UnmarshalError("json: invalid use of ,string struct tag, trying to unmarshal "
+                             f"{_go_quote(val)} into {tname}")
+    return inner
+
+
+_BAD = object()
+
+
+def _go_quote(s: str) -> str:
+    """Go's ``%q`` of ``s`` (strconv.Quote) for the printable text of JSON."""
+    out = []
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif not ch.isprintable():
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x80 else
+                       f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def _decode_struct(obj: dict[str, Any], tp: type, ctx: _Ctx) -> Any:
     inst = _new_struct(tp)
-    hints = _hints(tp)
     exact, folded = _field_keys(tp)
     outer = (ctx.struct, ctx.field)
     for key, val in obj.items():
-        attr = exact.get(key) or folded.get(key.casefold())
-        if attr is None or val is None:
+        spec = exact.get(key) or folded.get(key.casefold())
+        if spec is None or val is None:
             continue  # unknown keys are ignored; null leaves the field as it was
-        if outer[1]:
-            ctx.struct, ctx.field = outer[0], f"{outer[1]}.{attr}"
+        # Go 1.19's error context: the struct being decoded and the JSON
+        # names of the fields leading to the value.
+        ctx.struct = tp.__name__
+        ctx.field = f"{outer[1]}.{spec.name}" if outer[1] else spec.name
+        hint = spec.hint
+        if spec.quoted:
+            val = _unquote_field(val, hint)
+            if val is None:
+                continue
+        if spec.attr is not None:
+            setattr(inst, spec.attr, _decode(val, hint, ctx))
         else:
-            ctx.struct, ctx.field = tp.__name__, attr
-        setattr(inst, attr, _decode(val, hints.get(attr), ctx))
+            setattr(_holder(inst, spec), spec.path[-1], _decode(val, hint, ctx))
     ctx.struct, ctx.field = outer
     return inst
 
