@@ -673,7 +673,7 @@ Value_cas(AtomicRef *self, PyObject *const *args, Py_ssize_t nargs)
         /* Go compares the values with ==; so do we, then swap only if the
          * slot still holds the very object we compared (we hold a reference
          * to it, so its address cannot be reused meanwhile). */
-        int eq = PyObject_RichCompareBool(cur, old, Py_EQ);
+        int eq = gostd_equal(cur, old);
         if (eq <= 0) {
             Py_DECREF(cur);
             if (eq < 0) {

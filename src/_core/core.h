@@ -30,6 +30,23 @@ PyObject *gostd_no_copy(PyObject *self, PyObject *protocol);
 #define GOSTD_NO_COPY_METHOD \
     {"__reduce_ex__", (PyCFunction)gostd_no_copy, METH_O, "Refuse copying and pickling."}
 
+/* Go's == on the values of Map.CompareAndSwap/CompareAndDelete and
+ * Value.CompareAndSwap, spelt as Python's `a == b`: 1 equal, 0 not, -1 error.
+ * Unlike PyObject_RichCompareBool there is no identity shortcut, so a NaN
+ * never equals itself (Go: NaN != NaN), and an object whose == has no truth
+ * value (a NumPy array) raises, as Go panics comparing uncomparable values. */
+static inline int
+gostd_equal(PyObject *a, PyObject *b)
+{
+    PyObject *r = PyObject_RichCompare(a, b, Py_EQ);
+    if (r == NULL) {
+        return -1;
+    }
+    int eq = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return eq;
+}
+
 /* Each concept registers its types on the module; 0 on success. */
 int gostd_atomic_exec(PyObject *module, core_state *st);
 int gostd_map_exec(PyObject *module, core_state *st);

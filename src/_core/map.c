@@ -244,7 +244,7 @@ entry_compare_and(Entry *e, PyObject *old, PyObject *new)
             rc = 0;
             break;
         }
-        int eq = PyObject_RichCompareBool(BOXED(p), old, Py_EQ);
+        int eq = gostd_equal(BOXED(p), old);
         if (eq <= 0) {
             Py_DECREF(p);
             rc = eq;

@@ -401,8 +401,11 @@ def select(*cases: Case, default: bool = False) -> tuple[int, Any]:
     when none is, ``default=True`` returns ``(-1, None)`` at once, otherwise
     ``select`` blocks until one proceeds.  A case may be ``None`` (or
     ``(None, value)``): Go's case on a nil channel, which never proceeds, so
-    a case is switched off without renumbering the others.  ``select()`` with
-    no cases (or only ``None`` ones) and no default blocks forever, as in Go.
+    a case is switched off without renumbering the others -- Go's idiom of
+    setting a drained channel variable to nil reads ``c = None`` then
+    ``select(c and c.recv_ok, ...)`` (a channel is always true).
+    ``select()`` with no cases (or only ``None`` ones) and no default blocks
+    forever, as in Go.
 
     Raises :class:`gostd.Panic` (``send on closed channel``) if a send case
     is chosen on a closed channel, and ``TypeError`` for a malformed case.

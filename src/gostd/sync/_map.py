@@ -10,7 +10,8 @@ LoadOrStore ``load_or_store(k, v) -> (actual, loaded)``, LoadAndDelete
 ``load_and_delete(k) -> (v, loaded)``, Delete ``delete(k)``, Swap
 ``swap(k, v) -> (previous, loaded)``, CompareAndSwap ``compare_and_swap(k, old,
 new) -> bool``, CompareAndDelete ``compare_and_delete(k, old) -> bool`` (values
-compared with ``==``), Range ``range(f)`` (stops when ``f`` returns a false value;
+compared with ``==`` and no identity shortcut, as Go's ``==``: a NaN never
+matches), Range ``range(f)`` (stops when ``f`` returns a false value;
 ``None`` continues), Clear ``clear()``.  Also ``k in m`` and iteration
 (``keys``/``values``/``items``/``iter(m)``) with Range's guarantees: it never
 fails because another thread mutates the map, visits each key at most once,

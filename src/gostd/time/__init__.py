@@ -7,8 +7,10 @@ time of firing, as ``time.time()`` seconds (Go sends a ``time.Time``).
 
 All timers share one daemon thread that sleeps until the earliest deadline of
 a heap, as Go's runtime keeps timers in a heap rather than a thread each.
-Channel semantics follow Go 1.23: a timer's or ticker's channel holds at most
-one pending value, ticks nobody is ready to take are dropped, and after
+Channel semantics follow Go 1.23: a timer's or ticker's channel is
+unbuffered as far as users can tell (``len(c) == c.cap == 0``, as Go's
+``len``/``cap`` report for timer channels), though internally it keeps at most
+one pending value, so ticks nobody is ready to take are dropped; and after
 ``stop``/``reset`` returns no stale value from before the call is received.
 """
 
@@ -17,13 +19,14 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import os
 import threading
 import time as _time
 import weakref
 from typing import Any, Callable, Optional
 
 from .._chan import Chan, select
-from .._goroutine import go
+from .._goroutine import go, report_exception
 from .._panic import Panic
 
 __all__ = [
@@ -98,11 +101,37 @@ _heap: list[tuple[float, int, int, "weakref.ref[_Timer]"]] = []   # (when, seq, 
 _seq = itertools.count()
 _thread: Optional[threading.Thread] = None
 _armed_funcs: set["_Timer"] = set()
+# Stale heap entries (timer collected, stopped or re-armed) normally leave
+# the heap when they reach its head.  Far-off ones would pile up -- one per
+# select(..., after(timeout).recv) or t.reset(timeout) in a loop -- so once
+# the heap reaches _compact_at entries _schedule drops them all, and sets the
+# next threshold to twice the live count: amortised O(1) per push, and the
+# heap stays within about twice the timers still armed (or not yet
+# collected) at the last compaction.  Go 1.23 likewise frees unreferenced
+# timers.
+_COMPACT_MIN = 1024
+_compact_at = _COMPACT_MIN
+
+
+def _armed(entry: tuple[float, int, int, "weakref.ref[_Timer]"]) -> bool:
+    """Whether a heap entry still stands for an armed timer."""
+    t = entry[3]()
+    return t is not None and t._gen == entry[2]
+
+
+def _compact() -> None:
+    """Drop every stale heap entry (caller holds ``_cond``)."""
+    global _compact_at
+    _heap[:] = [entry for entry in _heap if _armed(entry)]
+    heapq.heapify(_heap)
+    _compact_at = max(_COMPACT_MIN, 2 * len(_heap))
 
 
 def _schedule(t: "_Timer", when: float) -> None:
     """Arm ``t`` for monotonic time ``when``; caller holds ``_cond``."""
     global _thread
+    if len(_heap) >= _compact_at:
+        _compact()
     t._gen += 1
     t._when = when
     t._active = True
@@ -114,6 +143,22 @@ def _schedule(t: "_Timer", when: float) -> None:
     if _thread is None:
         _thread = threading.Thread(target=_run, name="gostd-timers", daemon=True)
         _thread.start()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has no timer thread, and ``_cond`` may have been held
+    by a parent thread that does not exist here: start afresh, keeping the
+    armed timers (the child's copies of them still fire)."""
+    global _cond, _thread
+    _cond = threading.Condition(threading.Lock())
+    _thread = None
+    if _heap:
+        _thread = threading.Thread(target=_run, name="gostd-timers", daemon=True)
+        _thread.start()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _run() -> None:
@@ -151,7 +196,10 @@ def _run() -> None:
                     calls.append(f)
             again = bool(_heap) and _heap[0][0] <= _monotonic()
         for f in calls:
-            go(f)
+            try:
+                go(f)
+            except Exception:  # no thread to be had: report it; the timer thread must not die
+                report_exception()
         calls.clear()
         if again:
             # Timers came due during the batch (a ticker faster than we fire):
@@ -161,7 +209,7 @@ def _run() -> None:
 
 def _drain(c: Optional[Chan]) -> bool:
     """Discard a value waiting in ``c``; return whether there was one (``_cond`` held)."""
-    if c is None or not len(c):
+    if c is None or not c._buf:   # not len(c): a timer channel's len is always 0
         return False
     with c._lock:
         if c._buf:
@@ -183,11 +231,29 @@ def _offer(c: Chan, value: Any) -> None:
 
 
 class _TimerChan(Chan):
-    """A timer's channel; it keeps its timer alive (see the heap above)."""
+    """A timer's channel; it keeps its timer alive (see the heap above).
+
+    Internally it buffers one value (the pending tick), but like Go 1.23's
+    timer channels it presents itself as unbuffered: ``len`` and ``cap`` are 0
+    (Go's chanlen/chancap special-case timer channels the same way).
+    """
 
     __slots__ = ("_timer",)
 
     _timer: _Timer
+
+    @property
+    def cap(self) -> int:
+        """0: Go 1.23's ``cap(t.C)`` for a timer or ticker channel."""
+        return 0
+
+    def __len__(self) -> int:
+        """0: Go 1.23's ``len(t.C)``; whether a tick is pending is not observable."""
+        return 0
+
+    def __repr__(self) -> str:
+        state = " closed" if self._closed else ""
+        return f"<Chan len=0 cap=0 (timer){state} at {id(self):#x}>"
 
 
 class _Timer:
@@ -300,8 +366,9 @@ def after(d: Duration) -> Chan[float]:
 class Ticker(_Timer):
     """Delivers the time on ``.c`` every ``d`` seconds (Go's ``time.Ticker``).
 
-    ``.c`` holds at most one tick: a slow receiver misses ticks rather than
-    falling behind, and the schedule skips ticks missed, as in Go.  Raises
+    At most one tick is kept for a receiver (though, as in Go 1.23,
+    ``len(.c)`` and ``.c.cap`` are 0): a slow receiver misses ticks rather
+    than falling behind, and the schedule skips ticks missed, as in Go.  Raises
     :class:`gostd.Panic` (``non-positive interval for NewTicker``) if
     ``d <= 0``.
     """
@@ -344,7 +411,8 @@ def tick(d: Duration) -> Optional[Chan[float]]:
     """Go's ``time.Tick``: the channel of a new Ticker, or ``None`` if ``d <= 0``.
 
     ``None`` is Go's nil channel: as a :func:`gostd.select` case it never
-    proceeds, so ``select(tick(d), ...)`` behaves as in Go for any ``d``.
+    proceeds, so ``c = tick(d)`` then ``select(c and c.recv, ...)`` behaves
+    as Go's ``case <-c:`` for any ``d`` (a channel is always true).
     """
     if not d > 0:
         return None
