@@ -213,12 +213,16 @@ def goaccept() -> Path:
 
 
 class GoServer:
+    """A Go test program's ``serve`` mode: it prints ``LISTENING addr...``
+    and serves until its stdin closes."""
+
     def __init__(self, exe: Path, *flags: str) -> None:
         self.proc = subprocess.Popen([str(exe), "serve", *flags], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()  # type: ignore[union-attr]
         assert line.startswith("LISTENING "), line
-        self.address = line.split()[1]
+        self.addresses = line.split()[1:]
+        self.address = self.addresses[0]
 
     def stop(self) -> None:
         if self.proc.stdin:

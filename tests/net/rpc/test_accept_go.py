@@ -186,22 +186,10 @@ def test_article_go_client_against_article_python_server(goaccept: Path) -> None
                          "after close: connection is shut down"]
 
 
-class GoAcceptServer:
+class GoAcceptServer(lib.GoServer):
     def __init__(self, exe: Path) -> None:
-        self.proc = subprocess.Popen([str(exe), "serve"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()  # type: ignore[union-attr]
-        assert line.startswith("LISTENING "), line
-        self.http, self.tcp, self.json = line.split()[1:]
-
-    def stop(self) -> None:
-        self.proc.stdin.close()  # type: ignore[union-attr]
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
-        self.proc.stdout.close()  # type: ignore[union-attr]
+        super().__init__(exe)
+        self.http, self.tcp, self.json = self.addresses
 
 
 @pytest.fixture

@@ -115,25 +115,13 @@ def test_go_client_python_server_same_as_go_server(golab: Path, kind: str) -> No
 # -- Python client: Go's servers and gostd's twin must answer alike ----------
 
 
-class GoLab:
+class GoLab(lib.GoServer):
     """``golab serve``: Go's servers (gob TCP, HTTP on both paths, JSON-RPC)."""
 
     def __init__(self, exe: Path) -> None:
-        self.proc = subprocess.Popen([str(exe), "serve"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()  # type: ignore[union-attr]
-        assert line.startswith("LISTENING "), line
-        tcp, http, json_ = line.split()[1:]
-        self.address = {"tcp": tcp, "http": http, "httppath": http, "json": json_}
-
-    def stop(self) -> None:
-        self.proc.stdin.close()  # type: ignore[union-attr]
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
-        self.proc.stdout.close()  # type: ignore[union-attr]
+        super().__init__(exe)
+        tcp, http, json_ = self.addresses
+        self.address = {"tcp": tcp, "http": http, "httppath": http, "json": json_}  # type: ignore[assignment]
 
 
 @pytest.fixture
