@@ -1,4 +1,4 @@
-"""Build script for the C core, gostd._core (atomics and sync.Map).
+"""Build script for the C core, gostd._core (atomics, sync.Map, locks, gob loops).
 
 Everything else lives in pyproject.toml; setuptools needs this file only to
 describe the extension module.
@@ -18,7 +18,7 @@ setup(
         Extension(
             "gostd._core",
             sources=[f"{CORE_DIR}/{name}.c" for name in ("module", "reclaim", "atomic", "map",
-                                                         "waitq", "mutex", "rwmutex")],
+                                                         "waitq", "mutex", "rwmutex", "gob")],
             depends=[f"{CORE_DIR}/{name}.h" for name in ("core", "reclaim", "waitq", "mutex")],
             include_dirs=[CORE_DIR],
             extra_compile_args=extra_compile_args,

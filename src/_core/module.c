@@ -1,5 +1,6 @@
 /* gostd._core: the module object.  Each concept (atomics in atomic.c,
- * sync.Map in map.c) lives in its own file and adds its heap types here.
+ * sync.Map in map.c, the locks, gob's struct loops in gob.c) lives in its
+ * own file and adds its heap types here.
  * The types keep no global Python state, and every shared pointer is
  * published as described in reclaim.h, so the module runs without the GIL
  * on free-threaded CPython. */
@@ -8,6 +9,8 @@
 /* sync.Mutex (mutex.c) and sync.RWMutex (rwmutex.c). */
 int gostd_mutex_exec(PyObject *module, core_state *st);
 int gostd_rwmutex_exec(PyObject *module, core_state *st);
+/* encoding/gob's struct loops (gob.c). */
+int gostd_gob_exec(PyObject *module, core_state *st);
 
 PyObject *
 gostd_no_copy(PyObject *self, PyObject *protocol)
@@ -38,6 +41,9 @@ core_exec(PyObject *module)
         return -1;
     }
     if (gostd_mutex_exec(module, st) < 0 || gostd_rwmutex_exec(module, st) < 0) {
+        return -1;
+    }
+    if (gostd_gob_exec(module, st) < 0) {
         return -1;
     }
 #ifdef Py_GIL_DISABLED

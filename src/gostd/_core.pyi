@@ -106,3 +106,29 @@ class _RLocker:
     def __enter__(self) -> _RLocker: ...
     def __exit__(self, t: type[BaseException] | None, v: BaseException | None,
                  tb: TracebackType | None) -> None: ...
+
+# encoding/gob's struct loops (src/_core/gob.c; used by gostd.encoding.gob._accel).
+
+@final
+class GobEncPlan:
+    """op(enc, b, v): append v's field list (or, with slice, a slice of
+    structs) to bytearray b.  fields: (attr, kind, fieldop) per field, where
+    fieldop(enc, b, x, last) -> last is the field's generated Python code."""
+    fallback: Callable[[Any, bytearray, Any], None]
+    def __new__(cls, fields: tuple[tuple[str, int, Callable[[Any, bytearray, Any, int], int]], ...],
+                fallback: Callable[[Any, bytearray, Any], None], slice: bool, nil_check: bool,
+                gob_error: type[Exception], /) -> GobEncPlan: ...
+    def __call__(self, enc: Any, b: bytearray, v: Any, /) -> None: ...
+
+@final
+class GobDecPlan:
+    """op(dec, buf, pos) -> (value, pos): a struct (or, with slice, a list
+    of structs) decoded into instances of cls.  fields: (kind, target, op)
+    per remote field; target indexes names/defaults or is -1 (skipped)."""
+    fallback: Callable[[Any, Any, int], tuple[Any, int]]
+    def __new__(cls, fields: tuple[tuple[int, int, Callable[[Any, Any, int], tuple[Any, int]]], ...],
+                names: tuple[str, ...], defaults: tuple[tuple[bool, Any], ...], slots: bool,
+                cls_: type, fallback: Callable[[Any, Any, int], tuple[Any, int]],
+                gob_error: type[Exception], read_uint: Callable[[Any, int], tuple[int, int]],
+                string_op: Any, slice: bool, size: int, elem_go: str, /) -> GobDecPlan: ...
+    def __call__(self, dec: Any, buf: bytes | bytearray, pos: int, /) -> tuple[Any, int]: ...

@@ -6,13 +6,18 @@ its default, a loop over field deltas dispatching on the field number, with
 integers, booleans and short strings decoded inline, and the destination
 built in one step at the end.  Go's error texts are kept: a delta landing
 past the remote field list is ``gob: bad data: field numbers out of bounds``.
+Decoders into dataclasses are then wrapped in a C ``GobDecPlan`` (see
+``_accel``) that runs the same loop from a table, with the generated
+function as its fallback, unless ``GOSTD_GOB_PURE=1``.
 """
 
 from __future__ import annotations
 
 import struct
+import sys
 from typing import Any, Callable
 
+from ._accel import DEC_KINDS, DEC_OTHER, DecPlan
 from ._decloop import MAX_GENERATED, loop_struct_decoder
 from ._wire import TOO_BIG, GobError
 from ._wiretype import ERR_RANGE, read_uint
@@ -245,4 +250,14 @@ def struct_decoder(name: str, kinds: list[str], ops: list[Callable],
         if len(_code_cache) < 4096:
             _code_cache[text] = code
     exec(code, ns)
-    return ns["dec"]
+    dec = ns["dec"]
+    if DecPlan is not None and build != "dict" and not charge and isinstance(cls, type):
+        # The same decoder as a table for the C loop, with dec as its
+        # fallback for buffers other than bytes and bytearray.
+        fields = tuple((DEC_KINDS[kind] if t is not None else DEC_OTHER,
+                        t if t is not None else -1, ops[i])
+                       for i, (kind, t) in enumerate(zip(kinds, targets)))
+        return DecPlan(fields, tuple(sys.intern(n) for n in locals_),
+                       tuple((bool(f), v) for f, v in defaults), build == "slots", cls,
+                       dec, GobError, read_uint, string_op, slice_of, size, elem_go)
+    return dec

@@ -5,7 +5,9 @@ Value encoders are compiled once per Go type (process-wide) into closures
 interface values need the encoder itself (to send definitions mid-value).
 Struct encoders are generated Python source, so encoding a struct does no
 type inspection: one attribute load, zero test and inline integer encoding
-per field.
+per field.  Unless ``GOSTD_GOB_PURE=1``, the op of a struct (or slice of
+structs) is a C ``GobEncPlan`` (see ``_accel``) running the same fields,
+which calls each field's generated code for values it does not handle.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import struct
+import sys
 import threading
 from typing import Any, Callable
 
 from . import _types as T
+from ._accel import (ENC_BOOL, ENC_BYTES, ENC_FLOAT, ENC_INT, ENC_OTHER, ENC_STRING,
+                     ENC_STRSLICE, ENC_UINT, EncPlan)
 from ._time import marshal_time, time_is_zero
 from ._typetable import TypeTable
 from ._wire import TOO_BIG, GobError, float_bits, put_int, put_uint, round_float32
@@ -320,13 +325,14 @@ def zero_test(gt: T.GoType):
     return lambda v: v is None or inner(v)
 
 
-_struct_gen: dict[T.GoType, tuple[list[str], dict]] = {}
+# struct type -> (body lines, namespace, C plan fields or None)
+_struct_gen: dict[T.GoType, tuple[list[str], dict, tuple | None]] = {}
 
 
 def _struct_slice_op(gt: T.GoType, nil_check: bool) -> Op:
     """Encoder of a slice of structs with the struct body inlined in the loop."""
     _struct_op(gt)
-    body, ns = _struct_gen[gt]
+    body, ns, plan = _struct_gen[gt]
     lines = ["def enc_slice(e, b, vs):",
              "    if vs is None:",
              "        b.append(0)",
@@ -338,7 +344,31 @@ def _struct_slice_op(gt: T.GoType, nil_check: bool) -> Op:
                   "            raise GobError('gob: encodeArray: nil element')"]
     lines += ["    " + line for line in body]
     exec(compile("\n".join(lines), f"<gob encoder []{gt.go}>", "exec"), ns)
+    if plan is not None:
+        return EncPlan(plan, ns["enc_slice"], True, nil_check, GobError)
     return ns["enc_slice"]
+
+
+def _enc_kind(ft: T.GoType) -> int:
+    """The C loop's kind for a field of type ``ft`` (ENC_OTHER: its Python code)."""
+    if ft.kind == T.PTR or zero_test(ft) is not None:
+        return ENC_OTHER
+    k = ft.kind
+    if k == T.INT and not ft.narrow:
+        return ENC_INT
+    if k == T.UINT and not ft.narrow:
+        return ENC_UINT
+    if k == T.FLOAT and not ft.narrow:
+        return ENC_FLOAT
+    if k == T.BOOL:
+        return ENC_BOOL
+    if k == T.STRING:
+        return ENC_STRING
+    if k == T.BYTES:
+        return ENC_BYTES
+    if k == T.SLICE and ft.elem.kind == T.STRING:
+        return ENC_STRSLICE
+    return ENC_OTHER
 
 
 def _struct_op(gt: T.GoType) -> Op:
@@ -359,12 +389,16 @@ def _struct_op(gt: T.GoType) -> Op:
     else:
         lines.append("    last = -1")
     # Late binding through ns lets recursive struct types refer to their own op.
+    # Each field's code is also compiled alone, as f{i}(e, b, x, last) -> last,
+    # for the C loop to run on values it does not handle itself.
+    starts = []
     for i, f in enumerate(fields):
         ft = f.type
         z = zero_test(ft)
         base = ft.base
         lines.append(f"    x = v.{f.attr}" if f.attr.isidentifier() else
                      f"    x = getattr(v, {f.attr!r})")
+        starts.append(len(lines))
         if z is None:
             lines.append("    if x:")
         elif z is _never:
@@ -423,11 +457,22 @@ def _struct_op(gt: T.GoType) -> Op:
             lines.append(f"        op{i}(e, b, x)")
     if fields:
         lines.append("    b.append(0)")
+    plan = None
+    if EncPlan is not None and fields:
+        bounds = starts + [len(lines)]   # (the last block ends before b.append(0))
+        for i in range(len(fields)):
+            lines += [f"def f{i}(e, b, x, last):", *lines[bounds[i]:bounds[i + 1] - 1],
+                      "    return last"]
     src = "\n".join(lines)
     exec(compile(src, f"<gob encoder {gt.go}>", "exec"), ns)
     op = ns["enc_struct"]
+    if EncPlan is not None and fields:
+        plan = tuple((sys.intern(f.attr), _enc_kind(f.type), ns[f"f{i}"])
+                     for i, f in enumerate(fields))
+        op = EncPlan(plan, op, False, False, GobError)
+        del lines[bounds[-1]:]           # (the slice op reuses the struct body)
     _struct_ops[gt] = op
-    _struct_gen[gt] = (lines[1:], ns)
+    _struct_gen[gt] = (lines[1:], ns, plan)
     try:
         for i, f in enumerate(fields):
             if ns.get(f"op{i}", 0) is None:
@@ -723,6 +768,16 @@ def _has_iface(gt: T.GoType, seen=None) -> bool:
 _fresh: dict[Any, tuple[bytes, bytes, Op]] = {}
 
 
+class _Collect:
+    """A ``write`` target appending to a bytearray (one class for all dumps
+    calls: a class made per call costs microseconds, and free-threaded
+    3.13 may keep such classes alive while other threads run)."""
+    __slots__ = ("write",)
+
+    def __init__(self, out: bytearray) -> None:
+        self.write = out.extend
+
+
 def dumps(value: Any, type: Any = None) -> bytes:  # noqa: A002
     """The gob stream of one fresh Encoder encoding ``value`` (see :meth:`Encoder.encode`)."""
     key = value.__class__ if type is None else type
@@ -744,12 +799,7 @@ def dumps(value: Any, type: Any = None) -> bytes:  # noqa: A002
         out += b
         return bytes(out)
     out = bytearray()
-
-    class _W:
-        __slots__ = ()
-        write = out.extend
-
-    enc = Encoder(_W())
+    enc = Encoder(_Collect(out))
     enc.encode(value, type)
     plan = enc._plans.get(key) if key.__class__ is not list else None
     if plan is not None and len(_fresh) < 1024:
