@@ -167,3 +167,19 @@ def test_register_conflicts_use_gos_messages():
         gob.register(RegA, "regs.Other")
     assert str(ei.value) == 'gob: registering duplicate names for main.RegA: "regs.A" != "regs.Other"'
     assert gob._types.registered_type("regs.Other") is None
+
+
+def test_int_for_a_byte_slice_is_a_type_error_not_an_allocation():
+    """bytes(n) is n zero bytes: an int (or str) given for a []byte field
+    must fail at once, not allocate memory chosen by the value."""
+    @dataclass
+    class Blob:
+        Data: bytes = b""
+
+    for bad in (10 ** 12, True, "text"):
+        with pytest.raises(gob.GobError, match=r"\[\]byte value must be bytes-like"):
+            gob.dumps(Blob(Data=bad))
+        with pytest.raises(gob.GobError, match=r"\[\]byte value must be bytes-like"):
+            gob.dumps(bad, type=bytes)
+    assert gob.loads(gob.dumps(Blob(Data=memoryview(b"ok"))), into=Blob) == Blob(b"ok")
+    assert gob.loads(gob.dumps(Blob(Data=[1, 2])), into=Blob) == Blob(b"\x01\x02")

@@ -125,6 +125,9 @@ def _bytes_op(e, b, v):
         b.append(0)
         return
     if not isinstance(v, (bytes, bytearray)):
+        # bytes(n) would be n zero bytes: memory chosen by a wrong value.
+        if isinstance(v, (int, str)):
+            raise TypeError(f"[]byte value must be bytes-like, not {type(v).__name__}")
         v = bytes(v)
     put_uint(b, len(v))
     b += v
