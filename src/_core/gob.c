@@ -474,7 +474,10 @@ enc_slice(EncPlan *pl, gob_writer *w, PyObject *enc, PyObject *vs)
     if (w_reserve(w, 9) < 0) {
         return -1;
     }
-    w_uint(w, (uint64_t)Py_SIZE(vs));
+    /* len(vs), as the Python code reads it: an atomic load of a list's
+     * size on free-threaded builds (another thread may be resizing it). */
+    Py_ssize_t n = PyTuple_CheckExact(vs) ? PyTuple_GET_SIZE(vs) : PyList_GET_SIZE(vs);
+    w_uint(w, (uint64_t)n);
     for (Py_ssize_t i = 0;; i++) {
         PyObject *v = seq_item_ref(vs, i);
         if (v == NULL) {
@@ -678,7 +681,9 @@ index_error(gob_buf *b)
     return -1;
 }
 
-/* (value, pos) returned by a Python op: steals r. */
+/* (value, pos) returned by a Python op: steals r.  pos is never negative
+ * afterwards (every read checks only pos < len, so a negative position from
+ * an op, which no gob op returns, must not get through). */
 static int
 take_pair(PyObject *r, PyObject **value, Py_ssize_t *pos)
 {
@@ -693,6 +698,11 @@ take_pair(PyObject *r, PyObject **value, Py_ssize_t *pos)
     Py_ssize_t p = PyLong_AsSsize_t(PyTuple_GET_ITEM(r, 1));
     if (p == -1 && PyErr_Occurred()) {
         Py_DECREF(r);
+        return -1;
+    }
+    if (p < 0) {
+        Py_DECREF(r);
+        PyErr_SetString(PyExc_ValueError, "gob decoder op returned a negative position");
         return -1;
     }
     *value = Py_NewRef(PyTuple_GET_ITEM(r, 0));

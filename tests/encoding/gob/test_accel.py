@@ -406,3 +406,113 @@ def test_pure_switch():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["True", "function"]
+
+
+# --- error paths: memory safety and leaks ---------------------------------------
+
+@needs_c
+def test_op_returning_negative_pos_is_an_error_not_a_wild_read():
+    # A plan trusts nothing its ops return: a negative position used to be
+    # read as buf[pos] in C (out of bounds, a crash) -- gob.c take_pair.
+    from gostd._core import GobDecPlan
+    from gostd.encoding.gob._wiretype import read_uint
+
+    class Obj:
+        pass
+
+    def bad_op(d, buf, pos):
+        return 0, -(1 << 40)
+
+    fields = ((_accel.DEC_OTHER, 0, bad_op), (0, 0, None))
+    pl = GobDecPlan(fields, ("A",), ((False, 0),), False, Obj, None, gob.GobError, read_uint,
+                    None, False, 0, "")
+    for buf in (b"\x01\x01\x00", bytearray(b"\x01\x01\x00")):
+        with pytest.raises(ValueError, match="negative position"):
+            pl(None, buf, 0)
+
+    def bad_read_uint(buf, pos):
+        return 1, -3
+    pl = GobDecPlan(((0, 0, None),), ("A",), ((False, 0),), False, Obj, None, gob.GobError,
+                    bad_read_uint, None, False, 0, "")
+    with pytest.raises(ValueError, match="negative position"):
+        pl(None, b"\xfa\x00", 0)        # a delta too long for the inline read
+
+
+def _error_cases():
+    """(name, thunk) pairs, each raising through one error path of gob.c."""
+    d, one, many, msg = _ITEM
+    wd, wone, wmany, wmsg = _WIDE
+    tag = "err-tag-" + str(os.getpid())
+    cases = []
+    for cut in (0, 1, 2, len(msg) // 3, len(msg) - 1):
+        for buf in (msg[:cut], bytearray(msg[:cut])):
+            cases.append(("truncated", lambda buf=buf: many(d, buf, 0)))
+    for cut in (1, 2, 5, len(wmsg) // 2, len(wmsg) - 2):
+        cases.append(("truncated wide", lambda cut=cut: wmany(wd, wmsg[:cut], 0)))
+    # A field delta past the last field, a negative delta, truncated long ints.
+    cases.append(("bad delta", lambda: one(d, b"\x01\x02\x50\x00", 0)))
+    cases.append(("negative delta", lambda: one(d, b"\xf8\xff\xff\xff\xff\xff\xff\xff\xff", 0)))
+    cases.append(("long int", lambda: one(d, b"\x01\xf0\x01\x00", 0)))
+    cases.append(("truncated uint", lambda: one(d, b"\x01\xfd\x01", 0)))
+    # []string: too big, truncated, elements past the end.
+    cases.append(("strslice too big", lambda: one(d, b"\x04\xf8\x7f\xff\xff\xff\xff\xff\xff\xff", 0)))
+    cases.append(("strslice short", lambda: one(d, b"\x04\x05\x01a\x01b", 0)))
+    cases.append(("strslice long elem", lambda: one(d, b"\x04\x02\x01a\xfe\x01\x00", 0)))
+    cases.append(("slice too big", lambda: many(d, bytes([0xF8, 0x7F] + [0xFF] * 7), 0)))
+    # Values of the wrong types, encoded.
+    wrong = [Item(ID=-1), Item(ID=1 << 64), Item(Price="x"), Item(Tags=5), Item(Tags=[tag, "\ud800"]),
+             Wide(Bs=3), Wide(U=1 << 70), Wide(I=1 << 70), Wide(S="\ud800")]
+    for w in wrong:
+        cases.append(("wrong type", lambda w=w: gob.dumps(w)))
+        cases.append(("wrong type in slice", lambda w=w: gob.dumps([type(w)(), w])))
+    cases.append(("nil element", lambda: gob.dumps([Item(), None], type=list[Optional[Item]])))
+    missing = Slotted()
+    del missing.S
+    cases.append(("missing attribute", lambda: gob.dumps(missing)))
+    cases.append(("missing attribute in slice", lambda: gob.dumps([Slotted(), missing])))
+    return tag, cases
+
+
+def _run_cases(cases, n):
+    for _ in range(n):
+        for _name, thunk in cases:
+            try:
+                thunk()
+            except Exception:       # noqa: BLE001 - each case raises something
+                pass
+            else:
+                raise AssertionError(f"{_name}: no error")
+
+
+def test_error_paths_raise_and_do_not_leak_references():
+    tag, cases = _error_cases()
+    objs = (tag, Item, Wide, Slotted, gob.GobError)
+    _run_cases(cases, 20)
+    gc.collect()
+    before = [sys.getrefcount(o) for o in objs]
+    live = len(gc.get_objects())
+    _run_cases(cases, 10_000 // len(cases) + 1)
+    gc.collect()
+    assert [sys.getrefcount(o) for o in objs] == before
+    # Leaked lists, instances, exceptions...: tracked objects that stay alive.
+    assert len(gc.get_objects()) - live < 200
+
+
+def test_error_paths_do_not_grow_memory():
+    _tag, cases = _error_cases()
+    _run_cases(cases, 20)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        sizes = []
+        for _ in range(3):
+            _run_cases(cases, 150)
+            gc.collect()
+            snap = tracemalloc.take_snapshot().filter_traces([
+                tracemalloc.Filter(True, "*encoding*gob*"),
+                tracemalloc.Filter(True, "*test_accel*")])
+            sizes.append(sum(s.size for s in snap.statistics("filename")))
+    finally:
+        tracemalloc.stop()
+    grown = min(sizes[1] - sizes[0], sizes[2] - sizes[1])
+    assert grown < 16 * 1024, sizes
