@@ -217,10 +217,14 @@ typedef struct {
 #define F_PYTHON 0     /* not handled: run the field's Python code */
 #define F_OMITTED 1    /* a zero value: nothing sent */
 #define F_SENT 2
+#define F_GROW 3       /* (strslice) the buffer needs *need free bytes first */
 
-/* Exact list or tuple of ASCII str (caller holds the critical section). */
+/* Exact list or tuple of ASCII str (caller holds the critical section).
+ * It never grows the buffer: a resize might take a lock of its own and so
+ * suspend the section, leaving `items` stale.  With too little room it
+ * returns F_GROW and the size needed, for the caller to grow it outside. */
 static int
-enc_strslice_locked(gob_writer *w, uint64_t delta, PyObject *seq)
+enc_strslice_locked(gob_writer *w, uint64_t delta, PyObject *seq, Py_ssize_t *need)
 {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
@@ -248,8 +252,9 @@ enc_strslice_locked(gob_writer *w, uint64_t delta, PyObject *seq)
         }
         total += len + 9;
     }
-    if (w_reserve(w, total) < 0) {
-        return F_ERROR;
+    if (w->cap - w->len < total) {
+        *need = total;
+        return F_GROW;
     }
     w_uint(w, delta);
     w_uint(w, (uint64_t)n);
@@ -398,11 +403,23 @@ enc_value(gob_writer *w, int kind, uint64_t delta, PyObject *x)
         if (!PyList_CheckExact(x) && !PyTuple_CheckExact(x)) {
             return F_PYTHON;
         }
-        int r;
-        GOB_BEGIN_CS(x);
-        r = enc_strslice_locked(w, delta, x);
-        GOB_END_CS();
-        return r;
+        /* Size under the list's critical section, grow the buffer outside
+         * it, write under it again; a list that keeps outgrowing the room
+         * (another thread appending) goes to the Python code. */
+        for (int tries = 0; tries < 4; tries++) {
+            Py_ssize_t need = 0;
+            int r;
+            GOB_BEGIN_CS(x);
+            r = enc_strslice_locked(w, delta, x, &need);
+            GOB_END_CS();
+            if (r != F_GROW) {
+                return r;
+            }
+            if (w_reserve(w, need) < 0) {
+                return F_ERROR;
+            }
+        }
+        return F_PYTHON;
     }
     default:
         return F_PYTHON;
