@@ -12,9 +12,10 @@ generated source (``_decgen``).
 
 from __future__ import annotations
 
+import contextlib
 import struct
 import threading
-from typing import Any
+from typing import Any, Iterator
 
 from . import _types as T
 from ._decgen import K_OTHER, struct_decoder
@@ -441,20 +442,28 @@ class Decoder:
         cell = self._building.get(key)
         if cell is not None:   # a named type containing itself
             return lambda d, buf, pos: cell[0](d, buf, pos)
-        self._depth += 1
         cell = self._building[key] = [None]
         try:
-            if self._depth > _MAX_DEPTH:
-                raise GobError("invalid nesting depth")
-            op = self._op_for1(wid, lt, name)
+            with self._nested():
+                op = self._op_for1(wid, lt, name)
             cls = T.wraps(lt.base)
             if cls is not None:
                 op = _wrapped(op, cls)
             cell[0] = op
             return op
         finally:
-            self._depth -= 1
             del self._building[key]
+
+    @contextlib.contextmanager
+    def _nested(self) -> Iterator[None]:
+        """One level deeper in building ops; Go's bound on type nesting."""
+        self._depth += 1
+        try:
+            if self._depth > _MAX_DEPTH:
+                raise GobError("invalid nesting depth")
+            yield
+        finally:
+            self._depth -= 1
 
     def _op_for1(self, wid: int, lt: T.GoType, name: str) -> Op:
         gt = lt.base
@@ -513,13 +522,8 @@ class Decoder:
         op = self._plain.get(wid)
         if op is not None:
             return op
-        self._depth += 1
-        try:
-            if self._depth > _MAX_DEPTH:
-                raise GobError("invalid nesting depth")
+        with self._nested():
             return self._plain_op1(wid)
-        finally:
-            self._depth -= 1
 
     def _plain_op1(self, wid: int) -> Op:
         basic = {1: _op_bool, 2: _op_int, 3: _op_uint, 4: _op_float,
@@ -599,13 +603,8 @@ class Decoder:
         op = self._ignore.get(wid)
         if op is not None:
             return op
-        self._depth += 1
-        try:
-            if self._depth > _MAX_DEPTH:
-                raise GobError("invalid nesting depth")
+        with self._nested():
             return self._ignore_op1(wid)
-        finally:
-            self._depth -= 1
 
     def _ignore_op1(self, wid: int) -> Op:
         basic = {1: _op_uint, 2: _op_uint, 3: _op_uint, 4: _op_uint,

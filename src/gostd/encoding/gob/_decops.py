@@ -299,19 +299,26 @@ def sequence_what(gt: T.GoType | None) -> str:
     return "decoding array or slice"
 
 
+def _slice_count(buf, pos: int, size: int, elem_go: str) -> tuple[int, int]:
+    """A slice's element count (and the position after it), refused when
+    ``size``-byte elements would pass Go's tooBig."""
+    b = buf[pos]
+    if b < 0x80:
+        n = b
+        pos += 1
+    else:
+        n, pos = read_uint(buf, pos)
+    if size and n * size > TOO_BIG:
+        raise GobError(f"gob: {elem_go} slice too big: {n} elements of {size} bytes")
+    return n, pos
+
+
 def _slice_op(eop: Op, size: int, elem_go: str, what: str = "decoding array or slice") -> Op:
     if eop is _op_string or eop is _plain_string or eop is _op_string_elem:
         return _string_slice_op(eop, size, elem_go, what)
 
     def op(d, buf, pos):
-        b = buf[pos]
-        if b < 0x80:
-            n = b
-            pos += 1
-        else:
-            n, pos = read_uint(buf, pos)
-        if size and n * size > TOO_BIG:
-            raise GobError(f"gob: {elem_go} slice too big: {n} elements of {size} bytes")
+        n, pos = _slice_count(buf, pos, size, elem_go)
         out = []
         append = out.append
         for _ in range(n):
@@ -325,14 +332,7 @@ def _slice_op(eop: Op, size: int, elem_go: str, what: str = "decoding array or s
 
 def _string_slice_op(eop: Op, size: int, elem_go: str, what: str) -> Op:
     def op(d, buf, pos):
-        b = buf[pos]
-        if b < 0x80:
-            n = b
-            pos += 1
-        else:
-            n, pos = read_uint(buf, pos)
-        if size and n * size > TOO_BIG:
-            raise GobError(f"gob: {elem_go} slice too big: {n} elements of {size} bytes")
+        n, pos = _slice_count(buf, pos, size, elem_go)
         out = []
         append = out.append
         for _ in range(n):
