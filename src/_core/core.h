@@ -30,6 +30,10 @@ PyObject *gostd_no_copy(PyObject *self, PyObject *protocol);
 #define GOSTD_NO_COPY_METHOD \
     {"__reduce_ex__", (PyCFunction)gostd_no_copy, METH_O, "Refuse copying and pickling."}
 
+/* tp_dealloc of a lock type (Mutex, RWMutex): it holds no references,
+ * only a weak-reference list at its type's __weaklistoffset__. */
+void gostd_lock_dealloc(PyObject *self);
+
 /* Go's == on the values of Map.CompareAndSwap/CompareAndDelete and
  * Value.CompareAndSwap, spelt as Python's `a == b`: 1 equal, 0 not, -1 error.
  * Unlike PyObject_RichCompareBool there is no identity shortcut, so a NaN

@@ -768,21 +768,30 @@ done:
     return rc;
 }
 
+/* store(k, v) and swap(k, v): v boxed and swapped in for k; 0 with *prev
+ * the previous value (a new reference) or NULL, -1 on error. */
+static int
+swap_args(MapObject *self, PyObject *const *args, Py_ssize_t nargs, const char *name,
+          PyObject **prev)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "%s() takes 2 arguments (%zd given)", name, nargs);
+        return -1;
+    }
+    PyObject *box = box_new(args[1]);
+    if (box == NULL) {
+        return -1;
+    }
+    int r = map_swap(self, args[0], box, prev);
+    Py_DECREF(box);
+    return r;
+}
+
 static PyObject *
 Map_store(MapObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     PyObject *prev;
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "store() takes 2 arguments (%zd given)", nargs);
-        return NULL;
-    }
-    PyObject *box = box_new(args[1]);
-    if (box == NULL) {
-        return NULL;
-    }
-    int r = map_swap(self, args[0], box, &prev);
-    Py_DECREF(box);
-    if (r < 0) {
+    if (swap_args(self, args, nargs, "store", &prev) < 0) {
         return NULL;
     }
     Py_XDECREF(prev);
@@ -793,17 +802,7 @@ static PyObject *
 Map_swap(MapObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     PyObject *prev;
-    if (nargs != 2) {
-        PyErr_Format(PyExc_TypeError, "swap() takes 2 arguments (%zd given)", nargs);
-        return NULL;
-    }
-    PyObject *box = box_new(args[1]);
-    if (box == NULL) {
-        return NULL;
-    }
-    int r = map_swap(self, args[0], box, &prev);
-    Py_DECREF(box);
-    if (r < 0) {
+    if (swap_args(self, args, nargs, "swap", &prev) < 0) {
         return NULL;
     }
     return prev != NULL ? prev : miss(self);

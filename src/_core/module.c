@@ -21,6 +21,17 @@ gostd_no_copy(PyObject *self, PyObject *protocol)
     return NULL;
 }
 
+void
+gostd_lock_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    if (*(PyObject **)((char *)self + tp->tp_weaklistoffset) != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
 static int
 core_exec(PyObject *module)
 {

@@ -290,17 +290,6 @@ Mutex_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)self;
 }
 
-static void
-Mutex_dealloc(MutexObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    if (self->weakreflist != NULL) {
-        PyObject_ClearWeakRefs((PyObject *)self);
-    }
-    tp->tp_free((PyObject *)self);
-    Py_DECREF(tp);
-}
-
 static PyObject *
 Mutex_lock(MutexObject *self, PyObject *unused)
 {
@@ -403,7 +392,7 @@ static PyMemberDef Mutex_members[] = {
 
 static PyType_Slot Mutex_slots[] = {
     {Py_tp_new, Mutex_new},
-    {Py_tp_dealloc, Mutex_dealloc},
+    {Py_tp_dealloc, gostd_lock_dealloc},
     {Py_tp_repr, Mutex_repr},
     {Py_tp_methods, Mutex_methods},
     {Py_tp_members, Mutex_members},

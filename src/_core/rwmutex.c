@@ -322,17 +322,6 @@ RWMutex_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)self;
 }
 
-static void
-RWMutex_dealloc(RWMutexObject *self)
-{
-    PyTypeObject *tp = Py_TYPE(self);
-    if (self->weakreflist != NULL) {
-        PyObject_ClearWeakRefs((PyObject *)self);
-    }
-    tp->tp_free((PyObject *)self);
-    Py_DECREF(tp);
-}
-
 static PyObject *
 RWMutex_lock(RWMutexObject *self, PyObject *unused)
 {
@@ -479,7 +468,7 @@ static PyMemberDef RWMutex_members[] = {
 
 static PyType_Slot RWMutex_slots[] = {
     {Py_tp_new, RWMutex_new},
-    {Py_tp_dealloc, RWMutex_dealloc},
+    {Py_tp_dealloc, gostd_lock_dealloc},
     {Py_tp_repr, RWMutex_repr},
     {Py_tp_methods, RWMutex_methods},
     {Py_tp_members, RWMutex_members},
