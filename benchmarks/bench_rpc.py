@@ -3,8 +3,9 @@
 Pairs (client -> server), each server in its own process on 127.0.0.1:
 
 * Go -> Go (gob): the reference (tests/net/rpc/goapp, built with ``go build``);
-* Python -> Go, Go -> Python, Python -> Python, over gob; Python -> Python
-  over JSON-RPC;
+* Python -> Go, Go -> Python, Python -> Python, over gob (Python <-> Python
+  also with spinning off on both sides, to show what gostd's bounded
+  busy-polling buys and costs); Python -> Python over JSON-RPC;
 * Python -> Python with the stdlib's ``xmlrpc``: ``SimpleXMLRPCServer`` as
   the stdlib ships it (default request handler: HTTP/1.0, one request per
   connection, one request at a time) called through ``ServerProxy`` — the
@@ -15,7 +16,10 @@ Pairs (client -> server), each server in its own process on 127.0.0.1:
 Two tables, each with the baseline its goal names:
 
 * sequential: one call at a time (calls/s = 1 / round-trip latency), ratios
-  vs stdlib xmlrpc; goal: Python <-> Python (gob) >= 5x;
+  vs stdlib xmlrpc, with the CPU time client and server spend together per
+  call (Linux: this process plus the server's ``/proc`` schedstat; Go
+  clients report their own ``getrusage``); goal: Python <-> Python (gob)
+  >= 5x;
 * pipelined: 100 calls in flight on one connection (``client.go`` with a
   shared done channel; Go's ``client.Go``; rpyc's async; xmlrpc, which
   cannot pipeline, uses 8 threads with a connection each on the tuned
@@ -36,13 +40,14 @@ import textwrap
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from _harness import Table, best_rate
 
 from gostd import Chan
 from gostd.net import rpc
 from gostd.net.rpc import jsonrpc
+from gostd.net.rpc import _spin
 from gostd.net.rpc._arith import Args
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,9 +75,9 @@ def _goapp() -> Path | None:
 class _Proc:
     """A server process that prints its address on its first line."""
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     text=True)
+                                     text=True, env=None if env is None else {**os.environ, **env})
         line = self.proc.stdout.readline()  # type: ignore[union-attr]
         if not line:
             raise RuntimeError(f"server {argv} did not start")
@@ -155,35 +160,102 @@ def _pipelined(client: rpc.Client) -> Callable[[int], None]:
     return run
 
 
-Sample = Callable[[int], "tuple[float, float]"]
+Sample = Callable[[int], "tuple[float, float, float | None]"]
+"""One round of a case: (sequential calls/s, pipelined calls/s, CPU µs per
+sequential call on both sides together, or None where it cannot be read)."""
 
 
-def _python_case(client: rpc.Client) -> Sample:
+def _proc_cpu_ns(pid: int) -> int | None:
+    """CPU time used so far by the live threads of process ``pid``, in ns
+    (Linux ``schedstat``); None where that cannot be read."""
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+                total += int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
+class _Cpu:
+    """Measures this process and one server process over a stretch of calls."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.pid = server_pid
+
+    def __enter__(self) -> "_Cpu":
+        self.c0, self.s0 = time.process_time_ns(), _proc_cpu_ns(self.pid)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.c1, self.s1 = time.process_time_ns(), _proc_cpu_ns(self.pid)
+
+    def per_call(self, calls: int, own: bool = True) -> float | None:
+        """µs per call: the server's CPU, plus this process's if ``own``."""
+        if self.s0 is None or self.s1 is None or not calls:
+            return None
+        ns = self.s1 - self.s0 + ((self.c1 - self.c0) if own else 0)
+        return ns / calls / 1e3
+
+
+def _counted(fn: Callable[[int], None], counter: list[int]) -> Callable[[int], None]:
+    def run(n: int) -> None:
+        counter[0] += n
+        fn(n)
+    return run
+
+
+def _python_case(client: rpc.Client, server_pid: int, spin: bool = True) -> Sample:
+    """A Python client; ``spin=False`` turns this process's spinning off
+    while the case runs (start the server with ``GOSTD_RPC_SPIN_US=0``)."""
     for i in range(50):  # warm up: type definitions, code paths
         client.call("Arith.Multiply", Args(i, 2), int)
-    seq, pipe = _seq(client), _pipelined(client)
-    return lambda ops: (best_rate(seq, ops, repeat=2), best_rate(pipe, ops * 2, repeat=2))
+    calls = [0]
+    seq, pipe = _counted(_seq(client), calls), _pipelined(client)
 
-
-def _go_case(exe: Path, address: str) -> Sample:
-    def sample(ops: int) -> tuple[float, float]:
-        out = subprocess.run([str(exe), "bench", "-addr", address, "-n", str(ops * 2),
-                              "-window", str(WINDOW)], capture_output=True, text=True,
-                             timeout=600, check=True)
-        r = json.loads(out.stdout)
-        return r["seq"], r["pipelined"]
+    def sample(ops: int) -> tuple[float, float, float | None]:
+        saved = _spin.WINDOW
+        if not spin:
+            _spin.WINDOW = 0.0
+        try:
+            calls[0] = 0
+            with _Cpu(server_pid) as cpu:
+                s = best_rate(seq, ops, repeat=2)
+            return s, best_rate(pipe, ops * 2, repeat=2), cpu.per_call(calls[0])
+        finally:
+            _spin.WINDOW = saved
     return sample
 
 
-def _xmlrpc_case(address: str, threaded: bool) -> Sample:
+def _go_case(exe: Path, address: str, server_pid: int) -> Sample:
+    def bench(only: str, ops: int) -> dict[str, float]:
+        out = subprocess.run([str(exe), "bench", "-addr", address, "-n", str(ops * 2),
+                              "-window", str(WINDOW), "-only", only], capture_output=True,
+                             text=True, timeout=600, check=True)
+        return json.loads(out.stdout)
+
+    def sample(ops: int) -> tuple[float, float, float | None]:
+        with _Cpu(server_pid) as cpu:
+            r = bench("seq", ops)
+        # The server also served goapp's 50 warm-up calls (3 runs of 2*ops).
+        server = cpu.per_call(3 * ops * 2 + 50, own=False)
+        cpu_us = None if server is None or not r.get("seq_cpu_us") else server + r["seq_cpu_us"]
+        return r["seq"], bench("pipelined", ops)["pipelined"], cpu_us
+    return sample
+
+
+def _xmlrpc_case(server: _Proc, threaded: bool) -> Sample:
     """Sequential calls through one ``ServerProxy``; with ``threaded``, also
     8 threads with a proxy each (xmlrpc cannot pipeline)."""
     import xmlrpc.client
 
-    url = f"http://{address}/"
+    url = f"http://{server.address}/"
     proxy = xmlrpc.client.ServerProxy(url)
+    calls = [0]
 
     def seq(n: int) -> None:
+        calls[0] += n
         for i in range(n):
             if proxy.multiply(i, 2) != 2 * i:
                 raise AssertionError("bad reply")
@@ -204,14 +276,20 @@ def _xmlrpc_case(address: str, threaded: bool) -> Sample:
             t.join()
 
     seq(20)
-    return lambda ops: (best_rate(seq, ops // 4, repeat=2),
-                        best_rate(eight_threads, ops // 2, repeat=2) if threaded else 0.0)
+
+    def sample(ops: int) -> tuple[float, float, float | None]:
+        calls[0] = 0
+        with _Cpu(server.proc.pid) as cpu:
+            s = best_rate(seq, ops // 4, repeat=2)
+        pipe = best_rate(eight_threads, ops // 2, repeat=2) if threaded else 0.0
+        return s, pipe, cpu.per_call(calls[0])
+    return sample
 
 
-def _rpyc_case(address: str) -> Sample:
+def _rpyc_case(server: _Proc) -> Sample:
     import rpyc
 
-    host, port = address.rsplit(":", 1)
+    host, port = server.address.rsplit(":", 1)
     for attempt in range(100):  # ThreadedServer listens only once start() runs
         try:
             conn = rpyc.connect(host, int(port))
@@ -223,7 +301,10 @@ def _rpyc_case(address: str) -> Sample:
     multiply = conn.root.multiply
     amultiply = rpyc.async_(multiply)
 
+    calls = [0]
+
     def seq(n: int) -> None:
+        calls[0] += n
         for i in range(n):
             if multiply(i, 2) != 2 * i:
                 raise AssertionError("bad reply")
@@ -240,8 +321,12 @@ def _rpyc_case(address: str) -> Sample:
             if r.value != 2 * j:
                 raise AssertionError("bad reply")
 
-    return lambda ops: (best_rate(seq, ops // 4, repeat=2),
-                        best_rate(pipelined, ops // 2, repeat=2))
+    def sample(ops: int) -> tuple[float, float, float | None]:
+        calls[0] = 0
+        with _Cpu(server.proc.pid) as cpu:
+            s = best_rate(seq, ops // 4, repeat=2)
+        return s, best_rate(pipelined, ops // 2, repeat=2), cpu.per_call(calls[0])
+    return sample
 
 
 # -- the run ------------------------------------------------------------------------
@@ -252,8 +337,10 @@ XML_TUNED = "Python -> Python (xmlrpc, tuned)"
 GO_GO = "Go -> Go (gob)"
 PY_GO = "Python -> Go (gob)"
 PY_JSON = "Python -> Python (JSON-RPC)"
+PY_PY_NOSPIN = "Python -> Python (gob, spinning off)"
 
 SEQ_NOTES = {GO_GO: "reference", PY_PY: "GOAL: >= 5x xmlrpc (stdlib default)",
+             PY_PY_NOSPIN: "GOSTD_RPC_SPIN_US=0 on both sides",
              XML_DEFAULT: "baseline of the sequential goal",
              XML_TUNED: "threads + HTTP/1.1 keep-alive"}
 PIPE_NOTES = {GO_GO: "baseline of the pipelined goal", PY_GO: "GOAL: >= 0.40x Go -> Go",
@@ -268,8 +355,8 @@ def run(quick: bool) -> None:
     procs: list[_Proc] = []
     clients: list[rpc.Client] = []
 
-    def start(argv: list[str]) -> _Proc:
-        p = _Proc(argv)
+    def start(argv: list[str], env: dict[str, str] | None = None) -> _Proc:
+        p = _Proc(argv, env)
         procs.append(p)
         return p
 
@@ -277,6 +364,7 @@ def run(quick: bool) -> None:
         clients.append(client)
         return client
 
+    serve = [sys.executable, "-m", "gostd", "rpc", "serve"]
     # Every server runs for the whole measurement, and the cases take turns
     # round after round (best sample kept), so a burst of load from other
     # processes hits all of them alike rather than one row.
@@ -284,30 +372,36 @@ def run(quick: bool) -> None:
     try:
         if exe is not None:
             goserver = start([str(exe), "serve"])
-            cases[GO_GO] = _go_case(exe, goserver.address)
-            cases[PY_GO] = _python_case(dial(rpc.dial("tcp", goserver.address)))
-        pyserver = start([sys.executable, "-m", "gostd", "rpc", "serve", "127.0.0.1:0"])
+            cases[GO_GO] = _go_case(exe, goserver.address, goserver.proc.pid)
+            cases[PY_GO] = _python_case(dial(rpc.dial("tcp", goserver.address)),
+                                        goserver.proc.pid)
+        pyserver = start(serve + ["127.0.0.1:0"])
         if exe is not None:
-            cases["Go -> Python (gob)"] = _go_case(exe, pyserver.address)
-        cases[PY_PY] = _python_case(dial(rpc.dial("tcp", pyserver.address)))
-        jsonserver = start([sys.executable, "-m", "gostd", "rpc", "serve", "--codec", "json",
-                            "127.0.0.1:0"])
-        cases[PY_JSON] = _python_case(dial(jsonrpc.dial("tcp", jsonserver.address)))
-        cases[XML_DEFAULT] = _xmlrpc_case(start([sys.executable, "-c",
-                                                 _XMLRPC_SERVER]).address, threaded=False)
-        cases[XML_TUNED] = _xmlrpc_case(start([sys.executable, "-c",
-                                               _XMLRPC_TUNED_SERVER]).address, threaded=True)
+            cases["Go -> Python (gob)"] = _go_case(exe, pyserver.address, pyserver.proc.pid)
+        cases[PY_PY] = _python_case(dial(rpc.dial("tcp", pyserver.address)), pyserver.proc.pid)
+        quiet = start(serve + ["127.0.0.1:0"], env={"GOSTD_RPC_SPIN_US": "0"})
+        cases[PY_PY_NOSPIN] = _python_case(dial(rpc.dial("tcp", quiet.address)),
+                                           quiet.proc.pid, spin=False)
+        jsonserver = start(serve + ["--codec", "json", "127.0.0.1:0"])
+        cases[PY_JSON] = _python_case(dial(jsonrpc.dial("tcp", jsonserver.address)),
+                                      jsonserver.proc.pid)
+        cases[XML_DEFAULT] = _xmlrpc_case(start([sys.executable, "-c", _XMLRPC_SERVER]),
+                                          threaded=False)
+        cases[XML_TUNED] = _xmlrpc_case(start([sys.executable, "-c", _XMLRPC_TUNED_SERVER]),
+                                        threaded=True)
         try:
             import rpyc  # noqa: F401
             cases["Python -> Python (rpyc)"] = _rpyc_case(
-                start([sys.executable, "-c", _RPYC_SERVER]).address)
+                start([sys.executable, "-c", _RPYC_SERVER]))
         except Exception as exc:  # an optional comparison must not sink the table
             print(f"rpyc not measured: {exc}", file=sys.stderr)
-        best: dict[str, list[float]] = {name: [0.0, 0.0] for name in cases}
+        # name -> [best seq, best pipelined, CPU µs/call in the best seq round]
+        best: dict[str, list[Any]] = {name: [0.0, 0.0, None] for name in cases}
         for _ in range(rounds):
             for name, sample in cases.items():
-                seq, pipe = sample(ops)
-                best[name][0] = max(best[name][0], seq)
+                seq, pipe, cpu = sample(ops)
+                if seq > best[name][0]:
+                    best[name][0], best[name][2] = seq, cpu
                 best[name][1] = max(best[name][1], pipe)
     finally:
         for c in clients:
@@ -319,12 +413,12 @@ def run(quick: bool) -> None:
             p.stop()
 
     seq_table = Table("net/rpc sequential: one call at a time (calls/s = 1 / round trip)",
-                      XML_DEFAULT, unit="calls/s")
+                      XML_DEFAULT, unit="calls/s", extra="CPU µs/call")
     pipe_base = GO_GO if GO_GO in best else PY_PY
     pipe_table = Table("net/rpc pipelined: 100 calls in flight on one connection",
                        pipe_base, unit="calls/s")
-    for name, (seq, pipe) in best.items():
-        seq_table.add(name, seq, SEQ_NOTES.get(name, ""))
+    for name, (seq, pipe, cpu) in best.items():
+        seq_table.add(name, seq, SEQ_NOTES.get(name, ""), "-" if cpu is None else f"{cpu:.0f}")
         if pipe:
             pipe_table.add(name, pipe, PIPE_NOTES.get(name, ""))
     print(f"(best of {rounds} interleaved rounds per case)")
@@ -348,11 +442,14 @@ def run(quick: bool) -> None:
           f"{best[PY_JSON][0] / best[XML_DEFAULT][0]:.1f}x; gob / tuned xmlrpc = "
           f"{best[PY_PY][0] / best[XML_TUNED][0]:.1f}x sequential, "
           f"{best[PY_PY][1] / best[XML_TUNED][1]:.1f}x pipelined vs 8 threads")
+    on, off = best[PY_PY], best[PY_PY_NOSPIN]
+    extra_cpu = "" if on[2] is None or off[2] is None else \
+        f", for {on[2] - off[2]:+.0f} µs of CPU per call (both sides)"
+    print(f"  spinning (see gostd/net/rpc/_spin.py): Python <-> Python gob without it = "
+          f"{off[0] / best[XML_DEFAULT][0]:.1f}x xmlrpc; with it {on[0] / off[0]:.2f}x as many "
+          f"calls/s{extra_cpu}")
     if GO_GO in best:
-        # The goal's ratio depends on how a machine prices a TCP connect (every
-        # xmlrpc call pays one) against a loopback round trip (all pay one):
-        # Go <-> Go / xmlrpc on the same run shows what this machine allows.
-        print(f"  ceiling on this machine: Go <-> Go / xmlrpc default = "
-              f"{best[GO_GO][0] / best[XML_DEFAULT][0]:.1f}x; Python <-> Python gob reaches "
-              f"{best[PY_PY][0] / best[GO_GO][0]:.2f}x of Go <-> Go sequential")
+        print(f"  Go <-> Go / xmlrpc default = {best[GO_GO][0] / best[XML_DEFAULT][0]:.1f}x; "
+              f"Python <-> Python gob = {best[PY_PY][0] / best[GO_GO][0]:.2f}x Go <-> Go "
+              f"sequential")
     sys.stdout.flush()

@@ -12,11 +12,13 @@ from __future__ import annotations
 import select
 import socket
 import threading
+from time import perf_counter
 from typing import Any
 
 __all__ = ["Conn", "as_conn"]
 
 _RECV = 65536
+_DONTWAIT = getattr(socket, "MSG_DONTWAIT", 0)
 
 
 class Conn:
@@ -119,6 +121,38 @@ class Conn:
         if not data:
             self._eof = True
         return data or b""
+
+    def spin_fill(self, seconds: float) -> bool:
+        """Poll the socket without blocking for up to ``seconds``; True if
+        bytes were buffered or the stream ended (or failed: the next read
+        reports it), False if nothing came or this connection cannot be
+        polled so (not a blocking socket).  Held-back writes go first."""
+        sock = self._sock
+        if sock is None or not _DONTWAIT or sock.gettimeout() is not None:
+            return False
+        if self._pending:
+            self.flush()
+        if self._eof or self.closed:
+            return True
+        recv = sock.recv
+        deadline = perf_counter() + seconds
+        while True:
+            try:
+                data = recv(_RECV, _DONTWAIT)
+                break
+            except (BlockingIOError, InterruptedError):
+                if perf_counter() >= deadline:
+                    return False
+            except OSError:
+                return True
+        if not data:
+            self._eof = True
+        elif self._pos:
+            self._buf = self._buf[self._pos:] + data
+            self._pos = 0
+        else:
+            self._buf += data
+        return True
 
     def fill(self) -> bool:
         """Receive more bytes into the buffer; False at end of stream."""

@@ -160,6 +160,10 @@ class GobClientCodec:
     def conn(self) -> Conn:
         return self._conn
 
+    def has_buffered(self) -> bool:
+        """Whether part of a reply is already buffered."""
+        return self._conn.buffered > 0
+
     def write_request(self, request: Request, body: Any) -> None:
         target = self._target
         out = target.buf

@@ -5,8 +5,8 @@
 //	    serves until stdin closes.
 //	goapp check [-http] [-codec gob|json] -addr ADDR
 //	    runs the interop script against a server and prints one JSON object.
-//	goapp bench [-http] [-codec gob|json] -addr ADDR [-n N] [-window W]
-//	    prints {"seq": calls/s, "pipelined": calls/s}.
+//	goapp bench [-http] [-codec gob|json] -addr ADDR [-n N] [-window W] [-only seq|pipelined]
+//	    prints {"seq": calls/s, "pipelined": calls/s, "seq_cpu_us": CPU µs per sequential call}.
 package main
 
 import (
@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -294,6 +295,7 @@ func bench(args []string) {
 	addr := fs.String("addr", "", "server address")
 	n := fs.Int("n", 2000, "calls per measurement")
 	window := fs.Int("window", 100, "calls in flight when pipelined")
+	only := fs.String("only", "", "measure only seq or pipelined")
 	fs.Parse(args)
 	c := dial(*useHTTP, *codec, *addr)
 	defer c.Close()
@@ -313,34 +315,53 @@ func bench(args []string) {
 		}
 		return b
 	}
-	seq := best(func() {
-		for i := 0; i < *n; i++ {
-			if err := c.Call("Arith.Multiply", &Args{i, 2}, &r); err != nil || r != 2*i {
-				fatal(fmt.Errorf("bad reply %d for %d: %v", r, i, err))
+	// The CPU time of the sequential calls, per call, lets a benchmark
+	// weigh latency against what it costs.
+	seq, pipe, seqCPU := 0.0, 0.0, 0.0
+	if *only != "pipelined" {
+		cpuBefore := cpuTime()
+		seq = best(func() {
+			for i := 0; i < *n; i++ {
+				if err := c.Call("Arith.Multiply", &Args{i, 2}, &r); err != nil || r != 2*i {
+					fatal(fmt.Errorf("bad reply %d for %d: %v", r, i, err))
+				}
 			}
-		}
-	})
-	pipe := best(func() {
-		done := make(chan *rpc.Call, *window)
-		inflight := 0
-		for i := 0; i < *n; i++ {
-			if inflight == *window {
-				call := <-done
-				inflight--
-				if call.Error != nil {
+		})
+		seqCPU = float64(cpuTime()-cpuBefore) / float64(3**n) / 1e3 // µs per call
+	}
+	if *only != "seq" {
+		pipe = best(func() {
+			done := make(chan *rpc.Call, *window)
+			inflight := 0
+			for i := 0; i < *n; i++ {
+				if inflight == *window {
+					call := <-done
+					inflight--
+					if call.Error != nil {
+						fatal(call.Error)
+					}
+				}
+				c.Go("Arith.Multiply", &Args{i, 2}, new(int), done)
+				inflight++
+			}
+			for ; inflight > 0; inflight-- {
+				if call := <-done; call.Error != nil {
 					fatal(call.Error)
 				}
 			}
-			c.Go("Arith.Multiply", &Args{i, 2}, new(int), done)
-			inflight++
-		}
-		for ; inflight > 0; inflight-- {
-			if call := <-done; call.Error != nil {
-				fatal(call.Error)
-			}
-		}
-	})
-	json.NewEncoder(os.Stdout).Encode(map[string]float64{"seq": seq, "pipelined": pipe})
+		})
+	}
+	json.NewEncoder(os.Stdout).Encode(map[string]float64{"seq": seq, "pipelined": pipe,
+		"seq_cpu_us": seqCPU})
+}
+
+// cpuTime is the CPU time this process has used (user + system), in nanoseconds.
+func cpuTime() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func main() {

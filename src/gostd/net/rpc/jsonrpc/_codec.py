@@ -170,6 +170,10 @@ class ClientCodec:
     def conn(self) -> Conn:
         return self._conn
 
+    def has_buffered(self) -> bool:
+        """Whether part of a reply is already buffered (not only whitespace)."""
+        return self._reader.buffered
+
     def write_request(self, request: Request, body: Any) -> None:
         text = (f'{{"method":{_quote(request.service_method)},"params":[{marshal(body)}],'
                 f'"id":{request.seq}}}\n').encode("utf-8")
