@@ -337,11 +337,16 @@ class Decoder:
 
     # --- top-level ops ---------------------------------------------------------
 
+    # The op caches are keyed by fresh tuples and read by whichever thread
+    # decodes; they are read by subscription, never dict.get (see
+    # gostd.encoding.gob._types.go_type).
+
     def _into_top(self, lt: T.GoType, wid: int) -> Op:
         key = (lt, wid)
-        op = self._into.get(key)
-        if op is not None:
-            return op
+        try:
+            return self._into[key]
+        except KeyError:
+            pass
         base = lt.base
         if base.kind == T.STRUCT:
             op, matched = self._struct_engine(base, wid)[:2]
@@ -362,7 +367,10 @@ class Decoder:
 
     def _plain_top(self, wid: int) -> Op:
         key = (None, wid)
-        op = self._into.get(key)
+        try:
+            return self._into[key]
+        except KeyError:
+            op = None
         if op is None:
             w = self._wire.get(wid)
             if w is not None and w.kind == "struct":
@@ -383,9 +391,10 @@ class Decoder:
 
     def _struct_engine(self, gt: T.GoType, wid: int) -> tuple:
         key = (gt, wid)
-        eng = self._engines.get(key)
-        if eng is not None:
-            return eng
+        try:
+            return self._engines[key]
+        except KeyError:
+            pass
         w = self._wire.get(wid) or BUILTIN.get(wid)
         if w is None:
             if wid in BASIC_NAMES:

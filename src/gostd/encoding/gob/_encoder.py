@@ -592,8 +592,8 @@ class Encoder:
         with self._lock:
             key = value.__class__ if type is None else type
             try:
-                plan = self._plans.get(key)
-            except TypeError:
+                plan = self._plans[key]   # (not .get: see _types.go_type)
+            except (KeyError, TypeError):
                 plan = None
             if plan is None or value is None:
                 try:
@@ -785,8 +785,8 @@ def dumps(value: Any, type: Any = None) -> bytes:  # noqa: A002
     """The gob stream of one fresh Encoder encoding ``value`` (see :meth:`Encoder.encode`)."""
     key = value.__class__ if type is None else type
     try:
-        fresh = _fresh.get(key)
-    except TypeError:
+        fresh = _fresh[key]   # (not .get: see _types.go_type)
+    except (KeyError, TypeError):
         fresh = None
     if fresh is not None and value is not None:
         preamble, head, op = fresh
