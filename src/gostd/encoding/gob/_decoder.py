@@ -370,14 +370,13 @@ class Decoder:
         try:
             return self._into[key]
         except KeyError:
-            op = None
-        if op is None:
-            w = self._wire.get(wid)
-            if w is not None and w.kind == "struct":
-                op = self._plain_op(wid)
-            else:
-                op = _singleton(self._plain_op(wid))
-            self._into[key] = op
+            pass
+        w = self._wire.get(wid)
+        if w is not None and w.kind == "struct":
+            op = self._plain_op(wid)
+        else:
+            op = _singleton(self._plain_op(wid))
+        self._into[key] = op
         return op
 
     def _ignore_top(self, wid: int) -> Op:
