@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -77,13 +78,37 @@ def test_spin_fill_reports_the_end_of_the_stream(pair: Any) -> None:
     assert conn.read(1) == b""
 
 
-def test_spin_fill_sends_held_back_writes_first(pair: Any) -> None:
+def test_spin_fill_leaves_held_back_writes_to_the_blocking_read(pair: Any) -> None:
     conn, peer = pair
     conn.cork()
     conn.write(b"request")
+    peer.sendall(b"reply")
+    assert conn.spin_fill(1.0) is False  # no spinning while a write waits
+    assert conn.read(5) == b"reply"      # the read sends it, then receives
     peer.settimeout(5)
-    assert conn.spin_fill(0.001) is False
     assert peer.recv(100) == b"request"
+
+
+def test_spin_fill_keeps_a_receive_error_for_the_next_read() -> None:
+    listener = socket.create_server(("127.0.0.1", 0))
+    client = socket.create_connection(listener.getsockname())
+    server, _ = listener.accept()
+    listener.close()
+    conn = Conn(client)
+    try:
+        # Closing with unread data and a zero linger resets the connection.
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.sendall(b"unread")
+        time.sleep(0.05)
+        server.close()
+        deadline = time.monotonic() + 5
+        while not conn.spin_fill(0.01):
+            assert time.monotonic() < deadline
+        # spin_fill met the reset; the read reports it, not a clean end of stream.
+        with pytest.raises(ConnectionResetError):
+            conn.read(1)
+    finally:
+        conn.close()
 
 
 def test_spin_fill_declines_sockets_with_a_timeout(pair: Any) -> None:

@@ -29,7 +29,7 @@ class Conn:
     is for one thread at a time; writes are serialised by the caller.
     """
 
-    __slots__ = ("_raw", "_sock", "_buf", "_pos", "_eof", "closed", "_wlock", "_corked",
+    __slots__ = ("_raw", "_sock", "_buf", "_pos", "_eof", "_failed", "closed", "_wlock", "_corked",
                  "_pending", "_poll", "__weakref__")
 
     def __init__(self, raw: Any) -> None:
@@ -38,6 +38,7 @@ class Conn:
         self._buf = b""
         self._pos = 0
         self._eof = False
+        self._failed: OSError | None = None  # a receive error spin_fill met, for the next read
         self.closed = False
         # Corking: while corked, writes collect in _pending and leave together
         # at uncork() or before the next blocking receive, so a burst of
@@ -104,6 +105,9 @@ class Conn:
         if self._pending:
             self.flush()
         if self._eof:
+            failed, self._failed = self._failed, None
+            if failed is not None:
+                raise failed
             return b""
         try:
             if self._sock is not None:
@@ -126,12 +130,11 @@ class Conn:
         """Poll the socket without blocking for up to ``seconds``; True if
         bytes were buffered or the stream ended (or failed: the next read
         reports it), False if nothing came or this connection cannot be
-        polled so (not a blocking socket).  Held-back writes go first."""
+        polled so (not a blocking socket, or writes are held back: the
+        blocking read sends them first)."""
         sock = self._sock
-        if sock is None or not _DONTWAIT or sock.gettimeout() is not None:
+        if sock is None or not _DONTWAIT or self._pending or sock.gettimeout() is not None:
             return False
-        if self._pending:
-            self.flush()
         if self._eof or self.closed:
             return True
         recv = sock.recv
@@ -143,7 +146,10 @@ class Conn:
             except (BlockingIOError, InterruptedError):
                 if perf_counter() >= deadline:
                     return False
-            except OSError:
+            except OSError as exc:  # the next read reports it, as a blocking recv would
+                self._eof = True
+                if not self.closed:
+                    self._failed = exc
                 return True
         if not data:
             self._eof = True
