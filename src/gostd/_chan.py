@@ -253,6 +253,13 @@ class Chan(Generic[T]):
             raise
         return sg.value
 
+    def _offer(self, value: T) -> bool:
+        """Send ``value`` if that needs no waiting, else return False: Go's
+        ``select`` with this one send case and a default, without the
+        general machinery.  Raises :class:`gostd.Panic` on a closed channel."""
+        with self._lock:
+            return _try(self, _SEND, value)[0]
+
     def close(self) -> None:
         """Close the channel (Go's ``close(ch)``).
 

@@ -75,6 +75,32 @@ def test_full_done_channel_drops_like_go(gob_server: lib.Running) -> None:
         assert len(done) == 1  # only one fitted; the rest were dropped, as in Go
 
 
+def test_closed_done_channel_drops_and_other_calls_finish(gob_server: lib.Running) -> None:
+    # Go's reader goroutine would panic sending on a closed channel; here the
+    # completion is dropped and the connection goes on.
+    with gob_server.dial() as c:
+        done = gostd.Chan(1)
+        done.close()
+        call = c.go("Arith.Multiply", Args(6, 7), int, done)
+        assert call.result(5) == 42
+        assert done.recv_ok() == (None, False)
+        assert c.call("Arith.Multiply", Args(2, 3), int) == 6
+
+
+def test_done_channel_hands_the_call_to_a_waiting_receiver(gob_server: lib.Running) -> None:
+    with gob_server.dial() as c:
+        done = gostd.Chan(1)
+        got: list = []
+        t = threading.Thread(target=lambda: got.append(done.recv()))
+        t.start()
+        time.sleep(0.02)  # let the receiver block first
+        call = c.go("Types.Sleep", 20, int, done)
+        t.join(5)
+        assert not t.is_alive()
+        assert got == [call] and call.error is None
+        assert len(done) == 0
+
+
 def test_call_timeout_fails_only_that_call(gob_server: lib.Running) -> None:
     with gob_server.dial() as c:
         start = time.monotonic()

@@ -95,7 +95,7 @@ class Call:
             # closed channel would panic Go's reader goroutine; here the
             # completion is dropped instead, so the other calls still finish.
             try:
-                _chan().select((done.send, self), default=True)
+                done._offer(self)
             except Exception:
                 pass
 
