@@ -181,7 +181,10 @@ class Decoder:
 
     def _has_iface(self, wid: int) -> bool:
         """Whether values of remote type ``wid`` can contain interfaces."""
-        r = self._iface_memo.get(wid)
+        try:
+            return self._iface_memo[wid]   # (type ids above 256 are fresh ints)
+        except KeyError:
+            r = None
         if r is None:
             seen = set()
             stack = [wid]
@@ -337,9 +340,9 @@ class Decoder:
 
     # --- top-level ops ---------------------------------------------------------
 
-    # The op caches are keyed by fresh tuples and read by whichever thread
-    # decodes; they are read by subscription, never dict.get (see
-    # gostd.encoding.gob._types.go_type).
+    # The op caches are keyed by fresh tuples or ints (type ids above 256 are
+    # not cached by CPython) and read by whichever thread decodes; they are
+    # read by subscription, never dict.get (see gob._types.go_type).
 
     def _into_top(self, lt: T.GoType, wid: int) -> Op:
         key = (lt, wid)
@@ -527,9 +530,10 @@ class Decoder:
     # --- plain ops (no local type) ----------------------------------------------
 
     def _plain_op(self, wid: int) -> Op:
-        op = self._plain.get(wid)
-        if op is not None:
-            return op
+        try:
+            return self._plain[wid]
+        except KeyError:
+            pass
         with self._nested():
             return self._plain_op1(wid)
 
@@ -608,9 +612,10 @@ class Decoder:
     # --- skipping ---------------------------------------------------------------
 
     def _ignore_op(self, wid: int) -> Op:
-        op = self._ignore.get(wid)
-        if op is not None:
-            return op
+        try:
+            return self._ignore[wid]
+        except KeyError:
+            pass
         with self._nested():
             return self._ignore_op1(wid)
 

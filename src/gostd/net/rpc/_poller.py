@@ -52,7 +52,10 @@ class Poller:
         """Watch ``fd`` again after ``on_ready`` has drained it.  Raises
         ``OSError`` if ``fd`` is no longer watched for ``on_ready``."""
         with self._lock:
-            if self._targets.get(fd) != on_ready:
+            # Subscription, not .get: fd numbers above 256 are fresh ints, and
+            # on free-threaded 3.13 dict.get of one stored by another thread
+            # is slow (see gostd.encoding.gob._types.go_type).
+            if fd not in self._targets or self._targets[fd] != on_ready:
                 raise OSError("rpc: connection no longer watched")
             self._ep.modify(fd, _IN | _ONESHOT)
 
@@ -61,7 +64,7 @@ class Poller:
         when given: a closed descriptor's number may already belong to a
         new connection)."""
         with self._lock:
-            current = self._targets.get(fd)
+            current = self._targets[fd] if fd in self._targets else None
             if current is None or (on_ready is not None and current != on_ready):
                 return
             del self._targets[fd]
@@ -84,7 +87,7 @@ class Poller:
                 if fd == wake:
                     return
                 with self._lock:
-                    target = self._targets.get(fd)
+                    target = self._targets[fd] if fd in self._targets else None
                 if target is not None:
                     submit(target)
 
