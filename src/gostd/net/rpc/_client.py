@@ -7,20 +7,20 @@ fails, or its own timeout removes it); every call completes exactly once,
 so ``Call.done`` receives it exactly once (dropped if the channel is full,
 like Go).
 
-Replies are read in arrival order by one thread at a time, the holder of
-the *reader role* (``_reading``).  Go dedicates a goroutine to it; here,
-on a socket, a thread blocked in :meth:`Client.call` takes the role when
-it is free and reads until its own reply is in, so a sequential call costs
-no thread hand-off (and it spins a few tens of microseconds for the reply
-before blocking, see :mod:`._spin`, so it usually costs no wake-up either).  Whenever calls are pending and nobody holds the role,
-the background reader (started on first need) takes it and reads until
-nothing has been pending for a moment.  The role is held only to read,
-never while sending, so replies keep being drained whatever the writers
-do.  Before sending on an idle connection the client checks for a hang-up,
-so a server that closed the connection while the client was idle fails the
-call with ``ErrShutdown``, as Go's always-reading goroutine would have.  On
-a connection that cannot be polled the background reader holds the role
-for good, exactly as in Go.
+Replies are read in arrival order by one thread at a time, the holder of the
+*reader role* (``_reading``). Go dedicates a goroutine to it; here, on a
+socket, a thread blocked in :meth:`Client.call` takes the role when it is
+free and reads until its own reply is in, so a sequential call costs no
+thread hand-off; it polls a few tens of microseconds for the reply before
+blocking (see ``_spin``), so it usually costs no wake-up either. Whenever
+calls are pending and nobody holds the role, the background reader (started
+on first need) takes it and reads until nothing has been pending for a
+moment. The role is held only to read, never while sending, so replies keep
+being drained whatever the writers do. Before sending on an idle connection
+the client checks for a hang-up, so a server that closed the connection
+while the client was idle fails the call with ``ErrShutdown``, as Go's
+always-reading goroutine would have. On a connection that cannot be polled
+the background reader holds the role for good, exactly as in Go.
 """
 
 from __future__ import annotations

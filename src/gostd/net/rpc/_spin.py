@@ -75,7 +75,8 @@ class Spin:
             self.skip -= 1
             return False
         window = WINDOW
-        if not window:
+        fill = getattr(conn, "spin_fill", None)
+        if not window or fill is None:
             return False
         for slot in _slots:
             if slot.acquire(False):
@@ -83,7 +84,7 @@ class Spin:
         else:
             return False
         try:
-            hit = conn.spin_fill(window)
+            hit = fill(window)
         finally:
             slot.release()
         if hit:
