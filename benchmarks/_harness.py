@@ -49,29 +49,23 @@ class Table:
     """Rows of (name, ops/s) printed with each row's speed relative to ``baseline``.
 
     ``ratio`` is rate / baseline rate, so above 1.0 means faster than the
-    baseline.  ``goal`` notes print beside rows they apply to.  A table
-    made with ``extra="<heading>"`` prints one more column, filled by the
-    ``extra`` text each row is added with.
+    baseline.  ``goal`` notes print beside rows they apply to.
     """
 
     title: str
     baseline: str
     unit: str = "ops/s"
-    extra: str = ""
-    rows: list[tuple[str, float, str, str]] = field(default_factory=list)
+    rows: list[tuple[str, float, str]] = field(default_factory=list)
 
-    def add(self, name: str, rate: float, note: str = "", extra: str = "") -> None:
-        self.rows.append((name, rate, note, extra))
+    def add(self, name: str, rate: float, note: str = "") -> None:
+        self.rows.append((name, rate, note))
 
     def print(self) -> None:
-        base = next((r for n, r, _, _ in self.rows if n == self.baseline), None)
+        base = next((r for n, r, _ in self.rows if n == self.baseline), None)
         print(f"\n## {self.title}  [{build_description()}]")
-        width = max([len(n) for n, _, _, _ in self.rows] + [10])
-        ew = max([len(self.extra)] + [len(e) for _, _, _, e in self.rows]) if self.extra else 0
-        extra_head = f"  {self.extra:>{ew}}" if ew else ""
-        print(f"{'case':<{width}}  {self.unit:>14}  {'vs ' + self.baseline:>12}{extra_head}  note")
-        for name, rate, note, extra in self.rows:
+        width = max([len(n) for n, _, _ in self.rows] + [10])
+        print(f"{'case':<{width}}  {self.unit:>14}  {'vs ' + self.baseline:>12}  note")
+        for name, rate, note in self.rows:
             ratio = f"{rate / base:.2f}x" if base else "-"
-            cell = f"  {extra:>{ew}}" if ew else ""
-            print(f"{name:<{width}}  {rate:>14,.0f}  {ratio:>12}{cell}  {note}")
+            print(f"{name:<{width}}  {rate:>14,.0f}  {ratio:>12}  {note}")
         sys.stdout.flush()

@@ -13,7 +13,8 @@ Pairs (client -> server), each server in its own process on 127.0.0.1:
   tuned (``ThreadingMixIn`` and HTTP/1.1 keep-alive); and ``rpyc`` when it
   is installed.
 
-Two tables, each with the baseline its goal names:
+One table; each measurement has its ratio against the baseline its goal
+names:
 
 * sequential: one call at a time (calls/s = 1 / round-trip latency), ratios
   vs stdlib xmlrpc, with the CPU time client and server spend together per
@@ -42,7 +43,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from _harness import Table, best_rate
+from _harness import best_rate, build_description
 
 from gostd import Chan
 from gostd.net import rpc
@@ -339,13 +340,37 @@ PY_GO = "Python -> Go (gob)"
 PY_JSON = "Python -> Python (JSON-RPC)"
 PY_PY_NOSPIN = "Python -> Python (gob, spinning off)"
 
-SEQ_NOTES = {GO_GO: "reference", PY_PY: "GOAL: >= 5x xmlrpc (stdlib default)",
+SEQ_NOTES = {PY_PY: "GOAL seq >= 5x xmlrpc",
              PY_PY_NOSPIN: "GOSTD_RPC_SPIN_US=0 on both sides",
-             XML_DEFAULT: "baseline of the sequential goal",
+             XML_DEFAULT: "baseline of the seq goal",
              XML_TUNED: "threads + HTTP/1.1 keep-alive"}
-PIPE_NOTES = {GO_GO: "baseline of the pipelined goal", PY_GO: "GOAL: >= 0.40x Go -> Go",
-              XML_TUNED: "8 threads, tuned server (xmlrpc cannot pipeline)",
-              "Python -> Python (rpyc)": "rpyc.async_"}
+PIPE_NOTES = {GO_GO: "baseline of the pipelined goal", PY_GO: "GOAL pipelined >= 0.40x Go -> Go",
+              XML_TUNED: "pipelined: 8 threads (xmlrpc cannot pipeline)",
+              "Python -> Python (rpyc)": "pipelined: rpyc.async_"}
+
+
+def _print_table(best: dict[str, list[Any]], pipe_base: str) -> None:
+    """One table, both measurements side by side: sequential calls/s with
+    its ratio to stdlib xmlrpc and the CPU per call, pipelined calls/s with
+    its ratio to Go <-> Go (each the baseline its goal names)."""
+    seq_base, pipe_rate = best[XML_DEFAULT][0], best[pipe_base][1]
+    rows = []
+    for name, (seq, pipe, cpu) in best.items():
+        notes = [n for n in (SEQ_NOTES.get(name), PIPE_NOTES.get(name)) if n]
+        rows.append((name, f"{seq:,.0f}", f"{seq / seq_base:.2f}x",
+                     "-" if cpu is None else f"{cpu:.0f}",
+                     f"{pipe:,.0f}" if pipe else "-",
+                     f"{pipe / pipe_rate:.2f}x" if pipe else "-", "; ".join(notes)))
+    heads = ("case", "seq calls/s", "vs xmlrpc", "CPU µs/call", "pipelined calls/s",
+             f"vs {pipe_base.split(' (')[0]}", "note")
+    widths = [max(len(r[i]) for r in rows + [heads]) for i in range(6)]
+    print(f"\n## net/rpc: Arith.Multiply, sequential (one call at a time) and pipelined "
+          f"(100 in flight on one connection)  [{build_description()}]")
+    fmt = (f"{{:<{widths[0]}}}  " + "  ".join(f"{{:>{w}}}" for w in widths[1:6]) + "  {}")
+    print(fmt.format(*heads))
+    for r in rows:
+        print(fmt.format(*r))
+    sys.stdout.flush()
 
 
 def run(quick: bool) -> None:
@@ -412,18 +437,8 @@ def run(quick: bool) -> None:
         for p in procs:
             p.stop()
 
-    seq_table = Table("net/rpc sequential: one call at a time (calls/s = 1 / round trip)",
-                      XML_DEFAULT, unit="calls/s", extra="CPU µs/call")
-    pipe_base = GO_GO if GO_GO in best else PY_PY
-    pipe_table = Table("net/rpc pipelined: 100 calls in flight on one connection",
-                       pipe_base, unit="calls/s")
-    for name, (seq, pipe, cpu) in best.items():
-        seq_table.add(name, seq, SEQ_NOTES.get(name, ""), "-" if cpu is None else f"{cpu:.0f}")
-        if pipe:
-            pipe_table.add(name, pipe, PIPE_NOTES.get(name, ""))
     print(f"(best of {rounds} interleaved rounds per case)")
-    seq_table.print()
-    pipe_table.print()
+    _print_table(best, GO_GO if GO_GO in best else PY_PY)
 
     def verdict(ratio: float, goal: float) -> str:
         return "met" if ratio >= goal else "MISSED"
@@ -431,12 +446,12 @@ def run(quick: bool) -> None:
     print()
     if GO_GO in best:
         r = best[PY_GO][1] / best[GO_GO][1]
-        print(f"goal 1 (pipelined table): Python client -> Go server / Go <-> Go = "
+        print(f"goal 1 (pipelined): Python client -> Go server / Go <-> Go = "
               f"{r:.2f}x (goal >= 0.40x): {verdict(r, 0.40)}")
     else:
-        print("goal 1 (pipelined table): not measured (no Go toolchain)")
+        print("goal 1 (pipelined): not measured (no Go toolchain)")
     r = best[PY_PY][0] / best[XML_DEFAULT][0]
-    print(f"goal 2 (sequential table): Python <-> Python gob / xmlrpc stdlib default = "
+    print(f"goal 2 (sequential): Python <-> Python gob / xmlrpc stdlib default = "
           f"{r:.1f}x (goal >= 5x): {verdict(r, 5.0)}")
     print(f"  for information: JSON-RPC / xmlrpc default = "
           f"{best[PY_JSON][0] / best[XML_DEFAULT][0]:.1f}x; gob / tuned xmlrpc = "
