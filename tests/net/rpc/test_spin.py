@@ -212,7 +212,8 @@ def test_at_most_max_spinners_spin_at_once(monkeypatch: Any) -> None:
 
 
 @pytest.mark.parametrize("value, window", [("0", 0.0), ("25", 25e-6), ("junk", 60e-6),
-                                           ("-3", 0.0), ("", 60e-6)])
+                                           ("-3", 0.0), ("", 60e-6), ("nan", 60e-6),
+                                           ("inf", 60e-6), ("1e9", 0.01)])
 def test_window_comes_from_the_environment(value: str, window: float) -> None:
     env = dict(os.environ, GOSTD_RPC_SPIN_US=value)
     out = subprocess.run([sys.executable, "-c",

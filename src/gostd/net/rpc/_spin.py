@@ -9,7 +9,7 @@ the next message soon (the client waiting for its reply, the server
 waiting for a sequential client's next request) polls the socket without
 blocking for a few tens of microseconds before it blocks.
 
-Limits, so spinning never costs more than it can save:
+Limits, so spinning costs little where it does not pay:
 
 * a :class:`Spin` gives up on a connection that stops answering within
   the window: after two misses in a row it sits out a growing number of
@@ -18,12 +18,15 @@ Limits, so spinning never costs more than it can save:
   under the GIL, where a second spinner would only steal the first one's
   turn); a thread that finds no free slot blocks at once, as without
   spinning;
-* ``GOSTD_RPC_SPIN_US=0`` in the environment (or :data:`WINDOW` set to 0)
-  turns spinning off.
+* ``GOSTD_RPC_SPIN_US`` in the environment sets the window in
+  microseconds (default 60, at most 10,000; 0 turns spinning off, as does
+  setting :data:`WINDOW` to 0); a value that is not a finite number is
+  ignored.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from _thread import allocate_lock
@@ -38,7 +41,9 @@ def _window() -> float:
         us = float(raw) if raw else 60.0
     except ValueError:
         us = 60.0
-    return max(us, 0.0) / 1e6
+    if not math.isfinite(us):
+        us = 60.0
+    return min(max(us, 0.0), 10_000.0) / 1e6
 
 
 WINDOW = _window()
