@@ -53,13 +53,6 @@ def _chan() -> Any:
     return _chan_mod
 
 
-def _chan_capacity(ch: Any) -> int | None:
-    cap = getattr(ch, "cap", None)
-    if cap is None:
-        return None
-    return int(cap() if callable(cap) else cap)
-
-
 class Call:
     """An RPC in progress or completed (Go's ``rpc.Call``).
 
@@ -380,11 +373,12 @@ class Client:
         raises ``TypeError``.  Errors of the call itself are not raised here
         but reported in ``Call.error`` once it is done.
         """
+        chan = _chan().Chan
         if done is None:
-            done = _chan().Chan(10)
-        elif not isinstance(done, _chan().Chan):
+            done = chan(10)
+        elif not isinstance(done, chan):
             raise TypeError(f"rpc: done must be a gostd.Chan, not {type(done).__name__}")
-        elif _chan_capacity(done) == 0:
+        elif done.cap == 0:
             from ..._panic import Panic
 
             raise Panic("rpc: done channel is unbuffered")
