@@ -169,13 +169,19 @@ sequential call on both sides together, or None where it cannot be read)."""
 def _proc_cpu_ns(pid: int) -> int | None:
     """CPU time used so far by the live threads of process ``pid``, in ns
     (Linux ``schedstat``); None where that cannot be read."""
-    total = 0
     try:
-        for task in os.listdir(f"/proc/{pid}/task"):
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    total = 0
+    for task in tasks:
+        try:
             with open(f"/proc/{pid}/task/{task}/schedstat") as f:
                 total += int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
+        except OSError:     # the thread ended meanwhile
+            continue
+        except (ValueError, IndexError):
+            return None
     return total
 
 
