@@ -184,24 +184,23 @@ class Decoder:
         try:
             return self._iface_memo[wid]   # (type ids above 256 are fresh ints)
         except KeyError:
-            r = None
-        if r is None:
-            seen = set()
-            stack = [wid]
-            r = False
-            while stack:
-                t = stack.pop()
-                if t == 8:
-                    r = True
-                    break
-                if t in seen:
-                    continue
-                seen.add(t)
-                w = self._wire.get(t) or BUILTIN.get(t)
-                if w is not None:
-                    stack += [w.elem, w.key]
-                    stack += [fid for _, fid in w.fields]
-            self._iface_memo[wid] = r
+            pass
+        seen = set()
+        stack = [wid]
+        r = False
+        while stack:
+            t = stack.pop()
+            if t == 8:
+                r = True
+                break
+            if t in seen:
+                continue
+            seen.add(t)
+            w = self._wire.get(t) or BUILTIN.get(t)
+            if w is not None:
+                stack += [w.elem, w.key]
+                stack += [fid for _, fid in w.fields]
+        self._iface_memo[wid] = r
         return r
 
     def _recv_message(self) -> bytes | None:

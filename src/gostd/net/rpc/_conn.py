@@ -153,11 +153,8 @@ class Conn:
                 return True
         if not data:
             self._eof = True
-        elif self._pos:
-            self._buf = self._buf[self._pos:] + data
-            self._pos = 0
         else:
-            self._buf += data
+            self._append(data)
         return True
 
     def fill(self) -> bool:
@@ -165,12 +162,16 @@ class Conn:
         data = self._recv()
         if not data:
             return False
+        self._append(data)
+        return True
+
+    def _append(self, data: bytes) -> None:
+        """Add received bytes after the unconsumed ones."""
         if self._pos:
             self._buf = self._buf[self._pos:] + data
             self._pos = 0
         else:
             self._buf += data
-        return True
 
     def peek(self) -> bytes:
         """The unconsumed buffered bytes (no I/O)."""

@@ -52,10 +52,7 @@ class Poller:
         """Watch ``fd`` again after ``on_ready`` has drained it.  Raises
         ``OSError`` if ``fd`` is no longer watched for ``on_ready``."""
         with self._lock:
-            # Subscription, not .get: fd numbers above 256 are fresh ints, and
-            # on free-threaded 3.13 dict.get of one stored by another thread
-            # is slow (see gostd.encoding.gob._types.go_type).
-            if fd not in self._targets or self._targets[fd] != on_ready:
+            if self._target(fd) != on_ready:
                 raise OSError("rpc: connection no longer watched")
             self._ep.modify(fd, _IN | _ONESHOT)
 
@@ -64,7 +61,7 @@ class Poller:
         when given: a closed descriptor's number may already belong to a
         new connection)."""
         with self._lock:
-            current = self._targets[fd] if fd in self._targets else None
+            current = self._target(fd)
             if current is None or (on_ready is not None and current != on_ready):
                 return
             del self._targets[fd]
@@ -72,6 +69,14 @@ class Poller:
                 self._ep.unregister(fd)
             except (OSError, ValueError):
                 pass
+
+    def _target(self, fd: int) -> Callable[[], Any] | None:
+        """What ``fd`` is watched for, or None (called holding ``_lock``).
+        Subscription, not .get: fd numbers above 256 are fresh ints, and on
+        free-threaded 3.13 dict.get of one stored by another thread is slow
+        (see gostd.encoding.gob._types.go_type)."""
+        targets = self._targets
+        return targets[fd] if fd in targets else None
 
     def _loop(self) -> None:
         ep, wake = self._ep, self._wake_r
@@ -87,7 +92,7 @@ class Poller:
                 if fd == wake:
                     return
                 with self._lock:
-                    target = self._targets[fd] if fd in self._targets else None
+                    target = self._target(fd)
                 if target is not None:
                     submit(target)
 
