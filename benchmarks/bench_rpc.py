@@ -206,11 +206,20 @@ class _Cpu:
         return ns / calls / 1e3
 
 
-def _counted(fn: Callable[[int], None], counter: list[int]) -> Callable[[int], None]:
-    def run(n: int) -> None:
-        counter[0] += n
-        fn(n)
-    return run
+def _seq_sample(seq: Callable[[int], None], ops: int,
+                server_pid: int) -> tuple[float, float | None]:
+    """``best_rate`` of ``seq(n)`` (n sequential calls), with the CPU µs per
+    call this process and the server spent meanwhile."""
+    calls = 0
+
+    def counted(n: int) -> None:
+        nonlocal calls
+        calls += n
+        seq(n)
+
+    with _Cpu(server_pid) as cpu:
+        rate = best_rate(counted, ops, repeat=2)
+    return rate, cpu.per_call(calls)
 
 
 def _python_case(client: rpc.Client, server_pid: int, spin: bool = True) -> Sample:
@@ -218,18 +227,15 @@ def _python_case(client: rpc.Client, server_pid: int, spin: bool = True) -> Samp
     while the case runs (start the server with ``GOSTD_RPC_SPIN_US=0``)."""
     for i in range(50):  # warm up: type definitions, code paths
         client.call("Arith.Multiply", Args(i, 2), int)
-    calls = [0]
-    seq, pipe = _counted(_seq(client), calls), _pipelined(client)
+    seq, pipe = _seq(client), _pipelined(client)
 
     def sample(ops: int) -> tuple[float, float, float | None]:
         saved = _spin.WINDOW
         if not spin:
             _spin.WINDOW = 0.0
         try:
-            calls[0] = 0
-            with _Cpu(server_pid) as cpu:
-                s = best_rate(seq, ops, repeat=2)
-            return s, best_rate(pipe, ops * 2, repeat=2), cpu.per_call(calls[0])
+            rate, cpu = _seq_sample(seq, ops, server_pid)
+            return rate, best_rate(pipe, ops * 2, repeat=2), cpu
         finally:
             _spin.WINDOW = saved
     return sample
@@ -259,10 +265,8 @@ def _xmlrpc_case(server: _Proc, threaded: bool) -> Sample:
 
     url = f"http://{server.address}/"
     proxy = xmlrpc.client.ServerProxy(url)
-    calls = [0]
 
     def seq(n: int) -> None:
-        calls[0] += n
         for i in range(n):
             if proxy.multiply(i, 2) != 2 * i:
                 raise AssertionError("bad reply")
@@ -285,11 +289,9 @@ def _xmlrpc_case(server: _Proc, threaded: bool) -> Sample:
     seq(20)
 
     def sample(ops: int) -> tuple[float, float, float | None]:
-        calls[0] = 0
-        with _Cpu(server.proc.pid) as cpu:
-            s = best_rate(seq, ops // 4, repeat=2)
+        rate, cpu = _seq_sample(seq, ops // 4, server.proc.pid)
         pipe = best_rate(eight_threads, ops // 2, repeat=2) if threaded else 0.0
-        return s, pipe, cpu.per_call(calls[0])
+        return rate, pipe, cpu
     return sample
 
 
@@ -308,10 +310,7 @@ def _rpyc_case(server: _Proc) -> Sample:
     multiply = conn.root.multiply
     amultiply = rpyc.async_(multiply)
 
-    calls = [0]
-
     def seq(n: int) -> None:
-        calls[0] += n
         for i in range(n):
             if multiply(i, 2) != 2 * i:
                 raise AssertionError("bad reply")
@@ -329,10 +328,8 @@ def _rpyc_case(server: _Proc) -> Sample:
                 raise AssertionError("bad reply")
 
     def sample(ops: int) -> tuple[float, float, float | None]:
-        calls[0] = 0
-        with _Cpu(server.proc.pid) as cpu:
-            s = best_rate(seq, ops // 4, repeat=2)
-        return s, best_rate(pipelined, ops // 2, repeat=2), cpu.per_call(calls[0])
+        rate, cpu = _seq_sample(seq, ops // 4, server.proc.pid)
+        return rate, best_rate(pipelined, ops // 2, repeat=2), cpu
     return sample
 
 
