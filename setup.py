@@ -18,8 +18,9 @@ setup(
         Extension(
             "gostd._core",
             sources=[f"{CORE_DIR}/{name}.c" for name in ("module", "reclaim", "atomic", "map",
-                                                         "waitq", "mutex", "rwmutex", "gob")],
-            depends=[f"{CORE_DIR}/{name}.h" for name in ("core", "reclaim", "waitq", "mutex")],
+                                                         "waitq", "mutex", "rwmutex", "gob",
+                                                         "stack")],
+            depends=[f"{CORE_DIR}/{name}.h" for name in ("core", "reclaim", "waitq", "mutex", "stack")],
             include_dirs=[CORE_DIR],
             extra_compile_args=extra_compile_args,
         )

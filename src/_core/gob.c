@@ -43,15 +43,15 @@
  * in the middle of a loop: nothing here holds a borrowed pointer into a
  * mutable object across such a call.
  *
- * Depth: neither plan calls Py_EnterRecursiveCall.  A nested struct is
- * always encoded through its field's Python code, and values nest without
- * bound in decoding only through recursive types, whose ops pass through a
- * Python trampoline; those frames count the depth, as in the pure-Python
- * path (which gets the same RecursionError, hence GobError, at the same
- * depth).  Plans that call plans directly nest only as deep as the
- * program's own non-recursive types.
+ * Depth: values nest through Python code (a field's op) calling a plan
+ * again, and every such level costs C stack (the plan's frame and the
+ * interpreter's), which Python's recursion limit does not bound: a value
+ * 600 deep overflowed a 512 KiB thread stack.  So each plan call first
+ * checks the thread's remaining stack (stack.h) and fails with GobError
+ * "gob: invalid nesting depth" below the floor, whatever thread it runs on.
  */
 #include "core.h"
+#include "stack.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -85,25 +85,6 @@ bswap64(uint64_t x)
     x = ((x & 0x00ff00ff00ff00ffULL) << 8) | ((x >> 8) & 0x00ff00ff00ff00ffULL);
     x = ((x & 0x0000ffff0000ffffULL) << 16) | ((x >> 16) & 0x0000ffff0000ffffULL);
     return (x << 32) | (x >> 32);
-}
-
-/* Item i of an exact list or tuple as a new reference, NULL (no error set)
- * past its end: Python's `for v in seq` on a list that may change. */
-static PyObject *
-seq_item_ref(PyObject *seq, Py_ssize_t i)
-{
-    if (PyTuple_CheckExact(seq)) {
-        return i < PyTuple_GET_SIZE(seq) ? Py_NewRef(PyTuple_GET_ITEM(seq, i)) : NULL;
-    }
-#if PY_VERSION_HEX >= 0x030D0000
-    PyObject *x = PyList_GetItemRef(seq, i);
-    if (x == NULL) {
-        PyErr_Clear();
-    }
-    return x;
-#else
-    return i < PyList_GET_SIZE(seq) ? Py_NewRef(PyList_GET_ITEM(seq, i)) : NULL;
-#endif
 }
 
 /* ===================================================================== */
@@ -484,23 +465,34 @@ enc_struct(EncPlan *pl, gob_writer *w, PyObject *enc, PyObject *v)
     return 0;
 }
 
-/* A slice of structs: the count, then each element's field list. */
+/* A slice of structs: the count, then each element's field list.  A list
+ * is encoded from a snapshot (as the Python code's as_seq does): another
+ * thread changing it meanwhile cannot make the count disagree with the
+ * elements written. */
 static int
 enc_slice(EncPlan *pl, gob_writer *w, PyObject *enc, PyObject *vs)
 {
     if (w_reserve(w, 9) < 0) {
         return -1;
     }
-    /* len(vs), as the Python code reads it: an atomic load of a list's
-     * size on free-threaded builds (another thread may be resizing it). */
-    Py_ssize_t n = PyTuple_CheckExact(vs) ? PyTuple_GET_SIZE(vs) : PyList_GET_SIZE(vs);
-    w_uint(w, (uint64_t)n);
-    for (Py_ssize_t i = 0;; i++) {
-        PyObject *v = seq_item_ref(vs, i);
-        if (v == NULL) {
-            return 0;
+    PyObject *snap;
+    if (PyTuple_CheckExact(vs)) {
+        snap = Py_NewRef(vs);
+    }
+    else {
+        GOB_BEGIN_CS(vs);
+        snap = PyList_GetSlice(vs, 0, PyList_GET_SIZE(vs));
+        GOB_END_CS();
+        if (snap == NULL) {
+            return -1;
         }
-        int r;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(snap);
+    PyObject **items = PySequence_Fast_ITEMS(snap);
+    w_uint(w, (uint64_t)n);
+    int r = 0;
+    for (Py_ssize_t i = 0; i < n && r == 0; i++) {
+        PyObject *v = items[i];     /* the snapshot is private: never resized */
         if (pl->nil_check && v == Py_None) {
             PyErr_SetString(pl->gob_error, "gob: encodeArray: nil element");
             r = -1;
@@ -508,11 +500,9 @@ enc_slice(EncPlan *pl, gob_writer *w, PyObject *enc, PyObject *vs)
         else {
             r = enc_struct(pl, w, enc, v);
         }
-        Py_DECREF(v);
-        if (r < 0) {
-            return -1;
-        }
     }
+    Py_DECREF(snap);
+    return r;
 }
 
 static PyObject *
@@ -529,7 +519,10 @@ EncPlan_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObjec
         || (pl->slice && v != Py_None && !PyList_CheckExact(v) && !PyTuple_CheckExact(v))) {
         return PyObject_Vectorcall(pl->fallback, args, 3, NULL);
     }
-    /* No Py_EnterRecursiveCall: see "Depth" at the top. */
+    if (gostd_stack_exhausted()) {           /* see "Depth" at the top */
+        PyErr_SetString(pl->gob_error, "gob: invalid nesting depth");
+        return NULL;
+    }
     gob_writer w;
     w_open(&w, ba);
     int r;
@@ -1108,7 +1101,10 @@ DecPlan_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObjec
     if ((!PyBytes_CheckExact(b.obj) && !PyByteArray_CheckExact(b.obj)) || pos < 0) {
         return PyObject_Vectorcall(pl->fallback, args, 3, NULL);
     }
-    /* No Py_EnterRecursiveCall: see "Depth" at the top. */
+    if (gostd_stack_exhausted()) {           /* see "Depth" at the top */
+        PyErr_SetString(pl->gob_error, "gob: invalid nesting depth");
+        return NULL;
+    }
     buf_load(&b);
     PyObject *v = pl->slice ? dec_slice(pl, d, &b, &pos) : dec_struct(pl, d, &b, &pos);
     if (v == NULL) {
