@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import random
-import time
+import sys
 import tracemalloc
 from typing import Any, Optional
 
@@ -51,15 +51,20 @@ def _slice_def(tid: int, elem: int) -> bytes:
     return _msg(bytes(b + b"\x00\x00"))
 
 
-def _bounded(fn, seconds=5.0, peak=64 << 20):
+def _bounded(fn, peak=64 << 20, blocks=200_000):
+    """Run ``fn`` and check the work it did by what it allocated: its peak
+    memory, and the memory blocks left allocated afterwards (compiled code
+    per remote field would leave hundreds of thousands).  No wall-clock
+    bound: speed is the benchmarks' business, and a busy machine must not
+    fail the suite."""
+    before = sys.getallocatedblocks()
     tracemalloc.start()
-    t0 = time.monotonic()
     try:
         fn()
-        assert time.monotonic() - t0 < seconds
         assert tracemalloc.get_traced_memory()[1] < peak
     finally:
         tracemalloc.stop()
+    assert sys.getallocatedblocks() - before < blocks
 
 
 @dataclasses.dataclass
@@ -275,4 +280,4 @@ def test_hostile_deep_values_raise_gob_error():
                 gob.Decoder(io.BytesIO(stream)).decode(into=into)
             with pytest.raises(gob.GobError):
                 gob.Decoder(io.BytesIO(stream)).skip()
-        _bounded(run, seconds=10, peak=256 << 20)
+        _bounded(run, peak=256 << 20)

@@ -167,9 +167,10 @@ def struct_decoder(name: str, kinds: list[str], ops: list[Callable],
     function decodes a whole slice of such structs (count, then elements),
     the struct body inlined in the loop; ``size`` is Go's element size for
     the "slice too big" check.  ``charge`` (plain decoding, which makes a
-    dict entry per remote field) is taken from the decoder's ``_budget`` per
-    struct decoded, so that a wide remote struct cannot turn few bytes into
-    many objects.  Structs of more than ``MAX_GENERATED`` remote fields get
+    dict entry per remote field) is the struct's cost in bytes
+    (``_decops.plain_struct_cost``), taken from the decoder's ``_budget``
+    per struct decoded, so that a wide remote struct cannot turn few bytes
+    into much memory.  Structs of more than ``MAX_GENERATED`` remote fields get
     the table-driven decoder of ``_decloop`` instead of generated code.
     """
     if len(kinds) > MAX_GENERATED:

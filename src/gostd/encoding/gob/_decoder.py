@@ -22,7 +22,7 @@ from ._decgen import K_OTHER, struct_decoder
 from ._wire import TOO_BIG, GobError
 from ._wiretype import (BASIC_NAMES, BUILTIN, BUILTIN_STRINGS, ERR_RANGE, WireType,
                         parse_wire_type, read_int, read_type_id, read_uint)
-from ._decops import (_BASIC_IDS, _MAX_DEPTH, _NOTHING, _PLAIN_KINDS, _ZERO_TIME,
+from ._decops import (PLAIN_ENTRY, plain_elem_cost, plain_struct_cost, _BASIC_IDS, _MAX_DEPTH, _NOTHING, _PLAIN_KINDS, _ZERO_TIME,
                       ERR_BAD_TYPE, Op, _array_op, _complex64_into, _float32_into,
                       _gob_payload, _gobdec_op, _go_size, _hk, _iface_into, _iface_skip,
                       _inline_kind, _int_into, _length, _map_op, _op_bool, _op_bytes,
@@ -36,10 +36,11 @@ from ._time import unmarshal_time
 STRINGS = "decoding string array or slice"   # Go's []string decoder
 
 # Plain decoding makes a dict entry for every field of a remote struct, sent
-# or not; it may make BUDGET_BASE entries plus BUDGET_PER_BYTE per byte of
-# the item's value messages, so that a wide struct type cannot amplify a few
-# bytes into millions of objects.
-BUDGET_BASE = 1 << 16
+# or not, and containers for values of one byte; what it builds for one item
+# is charged (``_decops.PLAIN_*``, in bytes of memory) against BUDGET_BASE
+# plus BUDGET_PER_BYTE per byte of the item's value messages, so that no
+# shape of data can amplify a few bytes into much memory.
+BUDGET_BASE = 4 << 20
 BUDGET_PER_BYTE = 64
 
 
@@ -82,6 +83,11 @@ class Decoder:
         self._plain: dict[int, Op] = {}
         self._ignore: dict[int, Op] = {}
         self._lock = threading.Lock()
+        # Compiling ops publishes placeholders (``_engines``, ``_plain``,
+        # ``_ignore``) that are complete only once compilation ends; decoders
+        # made by ``_sharing`` share those caches, so they share this lock,
+        # and only the finished top-level ops (``_into``) are read without it.
+        self._compiling = threading.RLock()
         self._depth = 0
         self._iface_memo: dict[int, bool] = {}
         self._building: dict[tuple, list] = {}
@@ -344,11 +350,18 @@ class Decoder:
     # read by subscription, never dict.get (see gob._types.go_type).
 
     def _into_top(self, lt: T.GoType, wid: int) -> Op:
-        key = (lt, wid)
         try:
-            return self._into[key]
+            return self._into[(lt, wid)]
         except KeyError:
             pass
+        with self._compiling:
+            return self._compile_into_top(lt, wid)
+
+    def _compile_into_top(self, lt: T.GoType, wid: int) -> Op:
+        key = (lt, wid)
+        op = self._into.get(key)
+        if op is not None:   # (another thread compiled it meanwhile)
+            return op
         base = lt.base
         if base.kind == T.STRUCT:
             op, matched = self._struct_engine(base, wid)[:2]
@@ -373,17 +386,22 @@ class Decoder:
             return self._into[key]
         except KeyError:
             pass
+        with self._compiling:
+            op = self._into.get(key)
+            if op is None:
+                op = self._into[key] = self._compile_plain_top(wid)
+            return op
+
+    def _compile_plain_top(self, wid: int) -> Op:
         w = self._wire.get(wid)
         if w is not None and w.kind == "struct":
-            op = self._plain_op(wid)
-        else:
-            op = _singleton(self._plain_op(wid))
-        self._into[key] = op
-        return op
+            return self._plain_op(wid)
+        return _singleton(self._plain_op(wid))
 
     def _ignore_top(self, wid: int) -> Op:
         w = self._wire.get(wid)
-        op = self._ignore_op(wid)
+        with self._compiling:
+            op = self._ignore_op(wid)
         if w is not None and w.kind == "struct":
             return op
         return _singleton(op)
@@ -562,17 +580,20 @@ class Decoder:
                     kinds.append(_PLAIN_KINDS.get(fid, K_OTHER))
                     z = self._plain_zero(fid)
                     defaults.append((callable(z), z))
+                fresh = sum(1 for is_factory, _ in defaults if is_factory)
                 op = struct_decoder(w.name or "struct", kinds, ops, list(range(len(names))),
                                     names, defaults, "dict", string_op=_plain_string,
-                                    charge=max(len(names), 1))
+                                    charge=plain_struct_cost(len(names), fresh))
                 _bind_self(op, ops, late)
             elif k == "slice":
-                op = _slice_op(self._plain_op(w.elem), 0, "")
+                op = _slice_op(self._plain_op(w.elem), 0, "",
+                               charge=plain_elem_cost(self._plain_charged(w.elem)))
             elif k == "array":
-                op = _array_op(self._plain_op(w.elem), w.length, list)
+                op = _array_op(self._plain_op(w.elem), w.length, list,
+                               charge=plain_elem_cost(self._plain_charged(w.elem)))
             elif k == "map":
                 kop, vop = self._plain_op(w.key), self._plain_op(w.elem)
-                op = _map_op(lambda d, b, p: _hk(kop(d, b, p)), vop)
+                op = _map_op(lambda d, b, p: _hk(kop(d, b, p)), vop, charge=PLAIN_ENTRY)
             elif k in ("gobenc", "binary", "text"):
                 if w.name == "Time":
                     def op(d, buf, pos):
@@ -592,6 +613,11 @@ class Decoder:
         cell[0] = op
         self._plain[wid] = op
         return op
+
+    def _plain_charged(self, wid: int) -> bool:
+        """Whether plain values of ``wid`` charge the budget themselves."""
+        w = self._wire.get(wid) or BUILTIN.get(wid)
+        return w is not None and w.kind in ("struct", "slice", "array", "map")
 
     def _plain_zero(self, wid: int):
         z = {1: False, 2: 0, 3: 0, 4: 0.0, 5: b"", 6: "", 7: 0j, 8: None}.get(wid, _NOTHING)

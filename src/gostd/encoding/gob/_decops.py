@@ -248,6 +248,39 @@ def _go_size(gt: T.GoType) -> int:
             T.GOBENC: 8}.get(k, 8)
 
 
+# Plain decoding's memory model.  Everything plain decoding builds is
+# charged, before it is built, against the Decoder's ``_budget`` (bytes:
+# BUDGET_PER_BYTE per byte received plus BUDGET_BASE, see ``_decoder``), at
+# these upper bounds of CPython's object sizes (3.11, and free-threaded
+# 3.13's larger objects).  Scalars are paid for by the slot holding them.
+PLAIN_LIST = 64       # a list, empty
+PLAIN_ELEM = 56       # a list slot and the scalar object in it
+PLAIN_SLOT = 8        # a list slot holding a value charged itself
+PLAIN_ENTRY = 128     # a map's dict entry, key and value objects included
+PLAIN_DICT = 80       # a dict, empty
+PLAIN_FIELD = 64      # a struct dict's entry (table amortised) and its value
+PLAIN_FRESH = 72      # a fresh [] or {} made for a slice or map field not sent
+
+
+def plain_struct_cost(nfields: int, nfresh: int) -> int:
+    """What plain decoding charges for one struct of ``nfields`` remote
+    fields, ``nfresh`` of them slices or maps (given a fresh empty value
+    when not sent).  Small dicts have a table of eight slots."""
+    return PLAIN_DICT + (PLAIN_FIELD * max(nfields, 3) if nfields else 0) + PLAIN_FRESH * nfresh
+
+
+def plain_elem_cost(charged_itself: bool) -> int:
+    """What a list charges per element: a slot, plus the object unless
+    the element (a struct or container) is ``charged_itself``."""
+    return PLAIN_SLOT if charged_itself else PLAIN_ELEM
+
+
+def _charge(d, cost: int) -> None:
+    d._budget -= cost
+    if d._budget < 0:
+        d._over_budget()
+
+
 _PLAIN_KINDS = {1: K_BOOL, 2: K_INT, 3: K_UINT, 4: K_FLOAT, 6: K_STRING}
 
 
@@ -313,12 +346,17 @@ def _slice_count(buf, pos: int, size: int, elem_go: str) -> tuple[int, int]:
     return n, pos
 
 
-def _slice_op(eop: Op, size: int, elem_go: str, what: str = "decoding array or slice") -> Op:
+def _slice_op(eop: Op, size: int, elem_go: str, what: str = "decoding array or slice",
+              charge: int = 0) -> Op:
+    """``charge`` (plain decoding): charge PLAIN_LIST plus ``charge`` per
+    element to the decoder's budget (see PLAIN_LIST)."""
     if eop is _op_string or eop is _plain_string or eop is _op_string_elem:
-        return _string_slice_op(eop, size, elem_go, what)
+        return _string_slice_op(eop, size, elem_go, what, charge)
 
     def op(d, buf, pos):
         n, pos = _slice_count(buf, pos, size, elem_go)
+        if charge:
+            _charge(d, PLAIN_LIST + charge * n)
         out = []
         append = out.append
         for _ in range(n):
@@ -330,9 +368,11 @@ def _slice_op(eop: Op, size: int, elem_go: str, what: str = "decoding array or s
     return op
 
 
-def _string_slice_op(eop: Op, size: int, elem_go: str, what: str) -> Op:
+def _string_slice_op(eop: Op, size: int, elem_go: str, what: str, charge: int) -> Op:
     def op(d, buf, pos):
         n, pos = _slice_count(buf, pos, size, elem_go)
+        if charge:
+            _charge(d, PLAIN_LIST + charge * n)
         out = []
         append = out.append
         for _ in range(n):
@@ -350,11 +390,14 @@ def _string_slice_op(eop: Op, size: int, elem_go: str, what: str) -> Op:
     return op
 
 
-def _array_op(eop: Op, length: int, make, what: str = "decoding array or slice") -> Op:
+def _array_op(eop: Op, length: int, make, what: str = "decoding array or slice",
+              charge: int = 0) -> Op:
     def op(d, buf, pos):
         n, pos = read_uint(buf, pos)
         if n != length:
             raise GobError("gob: length mismatch in decodeArray")
+        if charge:
+            _charge(d, PLAIN_LIST + charge * n)
         out = []
         for _ in range(n):
             if pos >= len(buf):
@@ -365,9 +408,11 @@ def _array_op(eop: Op, length: int, make, what: str = "decoding array or slice")
     return op
 
 
-def _map_op(kop: Op, vop: Op) -> Op:
+def _map_op(kop: Op, vop: Op, charge: int = 0) -> Op:
     def op(d, buf, pos):
         n, pos = read_uint(buf, pos)
+        if charge:
+            _charge(d, PLAIN_DICT + charge * n)
         out = {}
         for _ in range(n):
             if pos >= len(buf):
