@@ -176,10 +176,11 @@ def test_int_for_a_byte_slice_is_a_type_error_not_an_allocation():
     class Blob:
         Data: bytes = b""
 
-    for bad in (10 ** 12, True, "text"):
-        with pytest.raises(gob.GobError, match=r"\[\]byte value must be bytes-like"):
+    for bad in (10 ** 12, True, "text", [1, 2]):
+        want = rf"^gob: cannot encode {type(bad).__name__} as \[\]uint8$"
+        with pytest.raises(gob.GobError, match=want):
             gob.dumps(Blob(Data=bad))
-        with pytest.raises(gob.GobError, match=r"\[\]byte value must be bytes-like"):
+        with pytest.raises(gob.GobError, match=want):
             gob.dumps(bad, type=bytes)
     assert gob.loads(gob.dumps(Blob(Data=memoryview(b"ok"))), into=Blob) == Blob(b"ok")
-    assert gob.loads(gob.dumps(Blob(Data=[1, 2])), into=Blob) == Blob(b"\x01\x02")
+    assert gob.loads(gob.dumps(Blob(Data=bytearray(b"ok"))), into=Blob) == Blob(b"ok")

@@ -113,11 +113,21 @@ returns the method's error itself.  Hostile
 input never allocates more than a small multiple of the bytes received;
 message size is capped by ``max_message_size`` (Go's ``tooBig``, 8 GiB).
 Plain decoding, which makes a dict entry for every field of a remote struct
-sent or not, may make 65,536 entries plus 64 per byte of the item's value
+sent or not, may build 4 MiB plus 64 bytes per byte of the item's value
 messages, else ``gob: decoded value too large for the bytes received``.
-Values nested deeper than Python's recursion limit allows (a linked list of
-about a thousand nodes, fewer levels of nested interfaces) raise
-:class:`GobError` on either side, never ``RecursionError``.
+Values nested deeper than the thread's stack or Python's recursion limit
+allow (a linked list of a few hundred nodes on a 256 KiB thread stack, of
+about a thousand on a default one) raise :class:`GobError` ``gob: invalid
+nesting depth`` on either side, never ``RecursionError`` or a crash.
+
+A value of the wrong Python type for its Go type raises :class:`GobError`
+(``gob: cannot encode str as float64``) rather than being converted:
+int kinds take ints (not bool) and anything with ``__index__``; floats and
+complex numbers also take ints; strings take ``str`` or the raw bytes;
+``[]byte`` takes ``bytes``, ``bytearray`` or a buffer; bool takes bool;
+slices take any sequence but str, bytes and mappings; maps any mapping.
+A struct field holding None is not sent.  Lists and dicts are encoded
+from a snapshot, so another thread changing them cannot corrupt a stream.
 
 Fidelity notes: type ids are numbered per Encoder from 65 in Go's order, as
 a fresh Go process numbers them (Go's ids are process-wide), so each stream

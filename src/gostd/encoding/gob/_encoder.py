@@ -20,6 +20,7 @@ import threading
 from typing import Any, Callable
 
 from . import _types as T
+from ._accept import as_bool, as_bytes, as_complex, as_float, as_int, as_map, as_seq, as_str
 from ._accel import (ENC_BOOL, ENC_BYTES, ENC_FLOAT, ENC_INT, ENC_OTHER, ENC_STRING,
                      ENC_STRSLICE, ENC_UINT, EncPlan)
 from ._time import marshal_time, time_is_zero
@@ -36,8 +37,11 @@ _compile_lock = threading.RLock()
 
 
 def _int_op(gt: T.GoType) -> Op:
+    go = gt.go
     if not gt.narrow:
         def op(e, b, v):
+            if v.__class__ is not int:
+                v = as_int(v, go)
             u = (v << 1) if v >= 0 else ((~v << 1) | 1)
             if u < 0x80:
                 b.append(u)
@@ -51,6 +55,8 @@ def _int_op(gt: T.GoType) -> Op:
     lo, hi, name = gt.lo, gt.hi, gt.go
 
     def op(e, b, v):
+        if v.__class__ is not int:
+            v = as_int(v, name)
         if not lo <= v <= hi:
             raise GobError(f"gob: value {v} out of range for {name}")
         put_int(b, v)
@@ -61,6 +67,8 @@ def _uint_op(gt: T.GoType) -> Op:
     hi, name = gt.hi, gt.go
 
     def op(e, b, v):
+        if v.__class__ is not int:
+            v = as_int(v, name)
         if v < 0x80:
             if v < 0:
                 raise GobError(f"gob: value {v} out of range for {name}")
@@ -76,8 +84,11 @@ def _uint_op(gt: T.GoType) -> Op:
 
 def _float_op(gt: T.GoType) -> Op:
     rnd = round_float32 if gt.narrow else float
+    go = gt.go
 
     def op(e, b, v):
+        if v.__class__ is not float:
+            v = as_float(v, go)
         q = _pack_le(rnd(v)).lstrip(b"\0")
         n = len(q)
         if n == 1 and q[0] < 0x80:
@@ -93,24 +104,33 @@ def _float_op(gt: T.GoType) -> Op:
 def _complex_op(gt: T.GoType) -> Op:
     rnd = round_float32 if gt.narrow else float
 
+    go = gt.go
+
     def op(e, b, v):
-        v = complex(v)
+        if v.__class__ is not complex:
+            v = as_complex(v, go)
         put_uint(b, float_bits(rnd(v.real)))
         put_uint(b, float_bits(rnd(v.imag)))
     return op
 
 
-def _bool_op(e, b, v):
-    b.append(1 if v else 0)
+def _bool_op(gt: T.GoType) -> Op:
+    go, named = gt.go, gt.cls
+
+    def op(e, b, v):
+        if v.__class__ is not bool:
+            v = as_bool(v, go, named)
+        b.append(1 if v else 0)
+    return op
 
 
 def _string_op(e, b, v):
     if v.__class__ is not str:
-        if isinstance(v, (bytes, bytearray)):
+        v = as_str(v, "string")
+        if not isinstance(v, str):   # the string's bytes
             put_uint(b, len(v))
             b += v
             return
-        v = str(v)
     if v.isascii():
         put_uint(b, len(v))
         b += v.encode()
@@ -121,14 +141,11 @@ def _string_op(e, b, v):
 
 
 def _bytes_op(e, b, v):
-    if v is None:
-        b.append(0)
-        return
-    if not isinstance(v, (bytes, bytearray)):
-        # bytes(n) would be n zero bytes: memory chosen by a wrong value.
-        if isinstance(v, (int, str)):
-            raise TypeError(f"[]byte value must be bytes-like, not {type(v).__name__}")
-        v = bytes(v)
+    if v.__class__ is not bytes:
+        v = as_bytes(v, "[]uint8")
+        if v is None:
+            b.append(0)
+            return
     put_uint(b, len(v))
     b += v
 
@@ -178,11 +195,14 @@ def _slice_op(gt: T.GoType) -> Op:
     if gt.elem.base.kind == T.STRUCT:
         return _struct_slice_op(gt.elem.base, gt.elem.kind == T.PTR)
     eop = _elem_op(gt.elem, "gob: encodeArray: nil element")
+    go = gt.go
     if gt.elem.kind == T.STRING:
         def op(e, b, v):
-            if v is None:
-                b.append(0)
-                return
+            if v.__class__ is not tuple:
+                v = as_seq(v, go)
+                if v is None:
+                    b.append(0)
+                    return
             put_uint(b, len(v))
             for x in v:
                 if x.__class__ is str and x.isascii() and len(x) < 0x80:
@@ -193,22 +213,25 @@ def _slice_op(gt: T.GoType) -> Op:
         return op
     if gt.elem.kind == T.INT and not gt.elem.narrow:
         def op(e, b, v):
-            if v is None:
-                b.append(0)
-                return
+            if v.__class__ is not tuple:
+                v = as_seq(v, go)
+                if v is None:
+                    b.append(0)
+                    return
             put_uint(b, len(v))
             for x in v:
-                u = (x << 1) if x >= 0 else ((~x << 1) | 1)
-                if u < 0x80:
-                    b.append(u)
+                if x.__class__ is int and -64 <= x < 64:
+                    b.append((x << 1) if x >= 0 else ((~x << 1) | 1))
                 else:
                     eop(e, b, x)
         return op
 
     def op(e, b, v):
-        if v is None:
-            b.append(0)
-            return
+        if v.__class__ is not tuple:
+            v = as_seq(v, go)
+            if v is None:
+                b.append(0)
+                return
         put_uint(b, len(v))
         for x in v:
             eop(e, b, x)
@@ -223,7 +246,9 @@ def _array_op(gt: T.GoType) -> Op:
     def op(e, b, v):
         if v is None:
             v = (zero,) * n
-        elif len(v) != n:
+        elif v.__class__ is not tuple:
+            v = as_seq(v, gt.go)
+        if len(v) != n:
             raise GobError(f"gob: value of length {len(v)} for array type {gt.go}")
         put_uint(b, n)
         for x in v:
@@ -236,6 +261,7 @@ def _map_op(gt: T.GoType) -> Op:
     vop = _elem_op(gt.elem, "gob: encodeReflectValue: nil element")
 
     def op(e, b, v):
+        v = as_map(v, gt.go)
         if v is None:
             b.append(0)
             return
@@ -336,10 +362,13 @@ def _struct_slice_op(gt: T.GoType, nil_check: bool) -> Op:
     """Encoder of a slice of structs with the struct body inlined in the loop."""
     _struct_op(gt)
     body, ns, plan = _struct_gen[gt]
+    ns["as_seq"], ns["slice_go"] = as_seq, "[]" + gt.go
     lines = ["def enc_slice(e, b, vs):",
-             "    if vs is None:",
-             "        b.append(0)",
-             "        return",
+             "    if vs.__class__ is not tuple:",
+             "        vs = as_seq(vs, slice_go)",
+             "        if vs is None:",
+             "            b.append(0)",
+             "            return",
              "    put_uint(b, len(vs))",
              "    for v in vs:"]
     if nil_check:
@@ -374,6 +403,31 @@ def _enc_kind(ft: T.GoType) -> int:
     return ENC_OTHER
 
 
+_ACCEPT = {T.INT: (int, as_int), T.UINT: (int, as_int), T.FLOAT: (float, as_float),
+           T.COMPLEX: (complex, as_complex), T.STRING: (str, as_str),
+           T.BOOL: (bool, as_bool), T.BYTES: (bytes, as_bytes), T.SLICE: (list, as_seq),
+           T.MAP: (dict, as_map)}
+
+
+def _guard(ft: T.GoType):
+    """(class, check) for a struct field of type ``ft`` whose zero test
+    would accept values of the wrong type (``if x:`` omits ``""`` from an
+    int field): values of another class than ``class`` go through
+    ``check(x)`` first (see ``_accept``); None when the op checks itself.
+    A field holding None is not sent, whatever its type: None is the
+    default of dataclass fields declared ``X: int = None``, which decoding
+    gives back for fields not sent."""
+    entry = _ACCEPT.get(ft.base.kind)
+    if entry is None:
+        return None
+    cls, check = entry
+    go = ft.base.go
+    if ft.base.kind == T.BOOL:
+        named = ft.base.cls
+        check = lambda x, go: as_bool(x, go, named)   # noqa: E731
+    return cls, lambda x: None if x is None else check(x, go)
+
+
 def _struct_op(gt: T.GoType) -> Op:
     """Generated encoder of a struct's field list (deltas, values, ``00``)."""
     op = _struct_ops.get(gt)
@@ -402,6 +456,11 @@ def _struct_op(gt: T.GoType) -> Op:
         lines.append(f"    x = v.{f.attr}" if f.attr.isidentifier() else
                      f"    x = getattr(v, {f.attr!r})")
         starts.append(len(lines))
+        guard = _guard(ft)
+        if guard is not None:
+            ns[f"cls{i}"], ns[f"chk{i}"] = guard
+            lines += [f"    if x.__class__ is not cls{i}:",
+                      f"        x = chk{i}(x)"]
         if z is None:
             lines.append("    if x:")
         elif z is _never:
@@ -509,7 +568,7 @@ def value_op(gt: T.GoType) -> Op:
         elif k == T.COMPLEX:
             op = _complex_op(gt)
         elif k == T.BOOL:
-            op = _bool_op
+            op = _bool_op(gt)
         elif k == T.STRING:
             op = _string_op
         elif k == T.BYTES:
@@ -561,6 +620,17 @@ def _top(gt: T.GoType) -> Op:
     return op
 
 
+# Python errors an op may raise on a value it cannot encode (an object
+# without a struct's attributes...), reported as GobError.
+_VALUE_ERRORS = (TypeError, ValueError, AttributeError, OverflowError, RecursionError)
+
+
+def _value_error(value: Any, exc: BaseException) -> GobError:
+    if isinstance(exc, RecursionError):
+        return GobError("gob: invalid nesting depth")
+    return GobError(f"gob: cannot encode {value.__class__.__name__} value: {exc}")
+
+
 class Encoder:
     """Writes gob values to ``w`` (anything with ``write(bytes)``).
 
@@ -608,10 +678,9 @@ class Encoder:
             except GobError:
                 self._flush_partial()
                 raise
-            except (TypeError, ValueError, AttributeError, OverflowError,
-                    RecursionError) as exc:
+            except _VALUE_ERRORS as exc:
                 self._flush_partial()
-                raise GobError(f"gob: cannot encode {value.__class__.__name__} value: {exc}") from exc
+                raise _value_error(value, exc) from exc
             if len(self._writers) == 1 and not self._out:
                 n = len(b)
                 if n < 0x80:
@@ -795,8 +864,8 @@ def dumps(value: Any, type: Any = None) -> bytes:  # noqa: A002
             op(None, b, value)
         except GobError:
             raise
-        except (TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
-            raise GobError(f"gob: cannot encode {value.__class__.__name__} value: {exc}") from exc
+        except _VALUE_ERRORS as exc:
+            raise _value_error(value, exc) from exc
         out = bytearray(preamble)
         put_uint(out, len(b))
         out += b

@@ -473,8 +473,16 @@ def infer_type(v: Any) -> GoType:
     Scalars map by class (markers keep their Go type); dataclasses are
     structs; lists and tuples are slices of their elements' common type
     (``[]interface {}`` when empty or mixed); dicts likewise are maps;
-    values made by :func:`typed` have the type they carry.
+    values made by :func:`typed` have the type they carry.  A container
+    nested too deeply (or holding itself) raises :class:`GobError`.
     """
+    try:
+        return _infer(v)
+    except RecursionError:
+        raise GobError("gob: invalid nesting depth") from None
+
+
+def _infer(v: Any) -> GoType:
     cls = type(v)
     t = _MARKERS.get(cls)
     if t is not None:
@@ -499,13 +507,13 @@ def _common(items) -> GoType:
         if not x and x.__class__ in (list, tuple, dict):
             empty = x   # an empty collection fits any slice/map type
             continue
-        xt = infer_type(x)
+        xt = _infer(x)
         if t is None:
             t = xt
         elif xt is not t:
             return T_IFACE
     if t is None:
-        return infer_type(empty) if empty is not None else T_IFACE
+        return _infer(empty) if empty is not None else T_IFACE
     if empty is not None and t.kind != (MAP if empty.__class__ is dict else SLICE):
         return T_IFACE
     return t
