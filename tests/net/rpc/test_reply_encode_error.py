@@ -107,15 +107,21 @@ def test_go_client_sees_what_a_go_server_gives(py_server: lib.Running, go_server
                                                gohard: Path) -> None:
     from_python = lib.run_go(gohard, "unencodable", py_server.address)
     from_go = lib.run_go(gohard, "unencodable", go_server)
-    assert from_python == from_go == ["reading body unexpected EOF", "connection is shut down"]
+    assert from_python[0] == from_go[0] == "reading body unexpected EOF"
+    # The next call races Go's reader goroutine reaching the end of stream,
+    # against either server.
+    assert {from_python[1], from_go[1]} <= {"connection is shut down", "unexpected EOF"}
 
 
 def test_gostd_client_fails_the_call_and_the_connection(py_server: lib.Running) -> None:
     with py_server.dial() as client:
         with pytest.raises(rpc.RPCError, match="^reading body unexpected EOF$"):
             client.call("Hard.Hidden", 7, timeout=10)
-        with pytest.raises(rpc.ErrShutdown):
+        # The server hung up: ErrShutdown if the reader saw the end before
+        # this call was sent, else (pending when it did) unexpected EOF.
+        with pytest.raises(rpc.RPCError) as info:
             client.call("Hard.Echo", 8, int, timeout=10)
+        assert isinstance(info.value, rpc.ErrShutdown) or str(info.value) == "unexpected EOF"
     with py_server.dial() as client:  # the server itself serves on
         assert client.call("Hard.Echo", 9, int, timeout=10) == 9
 
