@@ -270,7 +270,7 @@ def test_idle_timeout_reset_per_message_does_not_grow_the_timer_heap() -> None:
 
 def test_after_func_that_cannot_start_is_reported_and_timers_keep_working(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import gostd.time as timemod
-    real_go = timemod.go
+    real_go = timemod._go
     failed = threading.Event()
     reported: list = []
 
@@ -280,7 +280,7 @@ def test_after_func_that_cannot_start_is_reported_and_timers_keep_working(monkey
             raise RuntimeError("can't start new thread")
         return real_go(f)
 
-    monkeypatch.setattr(timemod, "go", go_once_failing)
+    monkeypatch.setattr(timemod, "_go", go_once_failing)
     monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
     gt.after_func(0, lambda: None)
     wait_until(lambda: reported)

@@ -1,1 +1,3 @@
 """Go's encoding packages."""
+
+__all__ = ["gob"]

@@ -1,1 +1,3 @@
 """Go's net packages."""
+
+__all__ = ["rpc"]

@@ -14,20 +14,18 @@ one pending value, so ticks nobody is ready to take are dropped; and after
 ``stop``/``reset`` returns no stale value from before the call is received.
 """
 
-from __future__ import annotations
-
-import heapq
-import itertools
-import math
-import os
-import threading
+import heapq as _heapq
+import itertools as _itertools
+import math as _math
+import os as _os
+import threading as _threading
 import time as _time
-import weakref
-from typing import Any, Callable, Optional
+import weakref as _weakref
+from typing import Any as _Any, Callable as _Callable
 
-from .._chan import Chan, select
-from .._goroutine import go, report_exception
-from .._panic import Panic
+from .._chan import Chan as _Chan, select as _select
+from .._goroutine import go as _go, report_exception as _report_exception
+from .._panic import Panic as _Panic
 
 __all__ = [
     "Duration", "Nanosecond", "Microsecond", "Millisecond", "Second", "Minute", "Hour",
@@ -96,10 +94,10 @@ def sleep(d: Duration) -> None:
 # either keeps it alive.  after_func timers have no channel; while armed
 # they are kept in _armed_funcs, as Go's runtime keeps f alive.
 
-_cond = threading.Condition(threading.Lock())
-_heap: list[tuple[float, int, int, "weakref.ref[_Timer]"]] = []   # (when, seq, gen, timer)
-_seq = itertools.count()
-_thread: Optional[threading.Thread] = None
+_cond = _threading.Condition(_threading.Lock())
+_heap: list[tuple[float, int, int, "_weakref.ref[_Timer]"]] = []   # (when, seq, gen, timer)
+_seq = _itertools.count()
+_thread: _threading.Thread | None = None
 _armed_funcs: set["_Timer"] = set()
 # Stale heap entries (timer collected, stopped or re-armed) normally leave
 # the heap when they reach its head.  Far-off ones would pile up -- one per
@@ -113,7 +111,7 @@ _COMPACT_MIN = 1024
 _compact_at = _COMPACT_MIN
 
 
-def _armed(entry: tuple[float, int, int, "weakref.ref[_Timer]"]) -> bool:
+def _armed(entry: tuple[float, int, int, "_weakref.ref[_Timer]"]) -> bool:
     """Whether a heap entry still stands for an armed timer."""
     t = entry[3]()
     return t is not None and t._gen == entry[2]
@@ -123,7 +121,7 @@ def _compact() -> None:
     """Drop every stale heap entry (caller holds ``_cond``)."""
     global _compact_at
     _heap[:] = [entry for entry in _heap if _armed(entry)]
-    heapq.heapify(_heap)
+    _heapq.heapify(_heap)
     _compact_at = max(_COMPACT_MIN, 2 * len(_heap))
 
 
@@ -137,11 +135,11 @@ def _schedule(t: "_Timer", when: float) -> None:
     t._active = True
     if t.c is None:
         _armed_funcs.add(t)
-    heapq.heappush(_heap, (when, next(_seq), t._gen, weakref.ref(t)))
+    _heapq.heappush(_heap, (when, next(_seq), t._gen, _weakref.ref(t)))
     if _heap[0][3]() is t:
         _cond.notify()
     if _thread is None:
-        _thread = threading.Thread(target=_run, name="gostd-timers", daemon=True)
+        _thread = _threading.Thread(target=_run, name="gostd-timers", daemon=True)
         _thread.start()
 
 
@@ -150,15 +148,15 @@ def _after_fork_in_child() -> None:
     by a parent thread that does not exist here: start afresh, keeping the
     armed timers (the child's copies of them still fire)."""
     global _cond, _thread
-    _cond = threading.Condition(threading.Lock())
+    _cond = _threading.Condition(_threading.Lock())
     _thread = None
     if _heap:
-        _thread = threading.Thread(target=_run, name="gostd-timers", daemon=True)
+        _thread = _threading.Thread(target=_run, name="gostd-timers", daemon=True)
         _thread.start()
 
 
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _run() -> None:
@@ -167,7 +165,7 @@ def _run() -> None:
     # the batch re-arms strictly after that instant, so a batch always ends
     # and _cond is released between batches: a tiny ticker period (even
     # Nanosecond) cannot lock stop/reset callers out.
-    calls: list[Callable[[], Any]] = []
+    calls: list[tuple[_Callable[[], _Any], bool]] = []
     while True:
         with _cond:
             while True:
@@ -177,7 +175,7 @@ def _run() -> None:
                 when, _, gen, ref = _heap[0]
                 t = ref()
                 if t is None or gen != t._gen:  # collected, stopped or re-armed: stale
-                    heapq.heappop(_heap)
+                    _heapq.heappop(_heap)
                     continue
                 del t                           # wait holding no timer alive
                 delay = when - _monotonic()
@@ -186,20 +184,23 @@ def _run() -> None:
                 _cond.wait(min(delay, _MAX_WAIT))   # a far deadline is waited in slices
             now = _monotonic()
             while _heap and _heap[0][0] <= now:
-                when, _, gen, ref = heapq.heappop(_heap)
+                when, _, gen, ref = _heapq.heappop(_heap)
                 t = ref()
                 if t is None or gen != t._gen:
                     continue
                 f = t._fire(when)
-                del t
                 if f is not None:
-                    calls.append(f)
+                    calls.append((f, t._inline))
+                del t
             again = bool(_heap) and _heap[0][0] <= _monotonic()
-        for f in calls:
+        for f, inline in calls:
             try:
-                go(f)
-            except Exception:  # no thread to be had: report it; the timer thread must not die
-                report_exception()
+                if inline:
+                    f()
+                else:
+                    _go(f)
+            except Exception:  # f failed, or no thread to be had: the timer thread must not die
+                _report_exception()
         calls.clear()
         if again:
             # Timers came due during the batch (a ticker faster than we fire):
@@ -207,7 +208,7 @@ def _run() -> None:
             _time.sleep(_PAUSE)
 
 
-def _drain(c: Optional[Chan]) -> bool:
+def _drain(c: _Chan | None) -> bool:
     """Discard a value waiting in ``c``; return whether there was one (``_cond`` held)."""
     if c is None or not c._buf:   # not len(c): a timer channel's len is always 0
         return False
@@ -218,19 +219,19 @@ def _drain(c: Optional[Chan]) -> bool:
     return False
 
 
-def _offer(c: Chan, value: Any) -> None:
+def _offer(c: _Chan, value: _Any) -> None:
     """Send ``value`` on ``c`` unless nobody can take it now (``_cond`` held).
 
     Go's timer channels are receive-only; here user code could close one.
     A closed channel just gets no more values: the timer thread must not die.
     """
     try:
-        select((c.send, value), default=True)
-    except Panic:
+        _select((c.send, value), default=True)
+    except _Panic:
         pass
 
 
-class _TimerChan(Chan):
+class _TimerChan(_Chan):
     """A timer's channel; it keeps its timer alive (see the heap above).
 
     Internally it buffers one value (the pending tick), but like Go 1.23's
@@ -240,7 +241,7 @@ class _TimerChan(Chan):
 
     __slots__ = ("_timer",)
 
-    _timer: _Timer
+    _timer: "_Timer"
 
     @property
     def cap(self) -> int:
@@ -259,9 +260,11 @@ class _TimerChan(Chan):
 class _Timer:
     __slots__ = ("c", "_f", "_period", "_gen", "_when", "_active", "__weakref__")
 
-    def __init__(self, c: Optional[_TimerChan], f: Optional[Callable[[], Any]],
+    _inline = False   # True: f runs on the timer thread itself (see _InlineTimer)
+
+    def __init__(self, c: _TimerChan | None, f: _Callable[[], _Any] | None,
                  period: float) -> None:
-        self.c: Optional[Chan[float]] = c
+        self.c: _Chan[float] | None = c
         if c is not None:
             c._timer = self
         self._f = f
@@ -270,7 +273,7 @@ class _Timer:
         self._when = 0.0
         self._active = False
 
-    def _fire(self, when: float) -> Optional[Callable[[], Any]]:
+    def _fire(self, when: float) -> _Callable[[], _Any] | None:
         """The deadline passed (``_cond`` held): deliver, re-arm a ticker, or
         return the after_func function for the caller to start."""
         if self._period > 0:
@@ -279,7 +282,7 @@ class _Timer:
             # (Float floor division: no int overflow for absurdly small periods.)
             nxt = when + self._period * (1.0 + (now - when) // self._period)
             if not now < nxt < _INF:  # the period is lost in float rounding
-                nxt = math.nextafter(now, _INF)
+                nxt = _math.nextafter(now, _INF)
             _schedule(self, nxt)
         else:
             self._active = False
@@ -312,9 +315,9 @@ class Timer(_Timer):
 
     __slots__ = ()
 
-    c: Optional[Chan[float]]
+    c: _Chan[float] | None
 
-    def __init__(self, d: Duration, _f: Optional[Callable[[], Any]] = None) -> None:
+    def __init__(self, d: Duration, _f: _Callable[[], _Any] | None = None) -> None:
         super().__init__(None if _f is not None else _TimerChan(1), _f, 0.0)
         with _cond:
             _schedule(self, _deadline(d))
@@ -343,12 +346,23 @@ class Timer(_Timer):
             return pending
 
 
+class _InlineTimer(Timer):
+    """An ``after_func`` timer whose ``f`` runs on the timer thread itself
+    (after ``_cond`` is released), not in a new goroutine: for gostd's own
+    short callbacks that never block, such as a context's deadline, so that
+    expiring costs no thread.  An exception from ``f`` is reported."""
+
+    __slots__ = ()
+
+    _inline = True
+
+
 def new_timer(d: Duration) -> Timer:
     """Go's ``time.NewTimer``: same as ``Timer(d)``."""
     return Timer(d)
 
 
-def after_func(d: Duration, f: Callable[[], Any]) -> Timer:
+def after_func(d: Duration, f: _Callable[[], _Any]) -> Timer:
     """Go's ``time.AfterFunc``: after ``d`` seconds run ``f()`` in its own goroutine.
 
     Returns the Timer (with ``.c`` None) whose ``stop`` cancels the call.
@@ -358,7 +372,7 @@ def after_func(d: Duration, f: Callable[[], Any]) -> Timer:
     return Timer(d, f)
 
 
-def after(d: Duration) -> Chan[float]:
+def after(d: Duration) -> _Chan[float]:
     """Go's ``time.After``: a channel that receives the time once, ``d`` seconds from now."""
     return Timer(d).c  # type: ignore[return-value]
 
@@ -375,11 +389,11 @@ class Ticker(_Timer):
 
     __slots__ = ()
 
-    c: Chan[float]
+    c: _Chan[float]
 
     def __init__(self, d: Duration) -> None:
         if not d > 0:
-            raise Panic("non-positive interval for NewTicker")
+            raise _Panic("non-positive interval for NewTicker")
         super().__init__(_TimerChan(1), None, float(d))
         with _cond:
             _schedule(self, _monotonic() + d)
@@ -395,7 +409,7 @@ class Ticker(_Timer):
         ``d`` from now.  Raises :class:`gostd.Panic`
         (``non-positive interval for Ticker.Reset``) if ``d <= 0``."""
         if not d > 0:
-            raise Panic("non-positive interval for Ticker.Reset")
+            raise _Panic("non-positive interval for Ticker.Reset")
         with _cond:
             self._stop()
             self._period = float(d)
@@ -407,7 +421,7 @@ def new_ticker(d: Duration) -> Ticker:
     return Ticker(d)
 
 
-def tick(d: Duration) -> Optional[Chan[float]]:
+def tick(d: Duration) -> _Chan[float] | None:
     """Go's ``time.Tick``: the channel of a new Ticker, or ``None`` if ``d <= 0``.
 
     ``None`` is Go's nil channel: as a :func:`gostd.select` case it never

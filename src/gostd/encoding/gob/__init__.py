@@ -140,8 +140,6 @@ offsets that are not whole minutes shift on decoding exactly as Go 1.19's
 ``UnmarshalBinary`` shifts them.
 """
 
-from __future__ import annotations
-
 from ._decoder import Decoder, loads
 from ._encoder import Encoder, dumps
 from ._types import (GoDict, GoList, GoTuple, GoType, array, byte, complex64,

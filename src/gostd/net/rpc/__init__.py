@@ -29,9 +29,7 @@ markers such as ``gob.uint64`` included).  The default codec is gob
 JSON-RPC codec.  Error texts are Go's.
 """
 
-from __future__ import annotations
-
-from typing import Any
+from typing import Any as _Any
 
 from ._client import Call, Client
 from ._codec import ClientCodec, Request, Response, ServerCodec
@@ -61,23 +59,23 @@ def new_server() -> Server:
     return Server()
 
 
-def register(rcvr: Any) -> None:
+def register(rcvr: _Any) -> None:
     """Publish ``rcvr``'s methods on :data:`default_server` (see :meth:`Server.register`)."""
     default_server.register(rcvr)
 
 
-def register_name(name: str, rcvr: Any) -> None:
+def register_name(name: str, rcvr: _Any) -> None:
     """Publish ``rcvr``'s methods on :data:`default_server` under ``name``."""
     default_server.register_name(name, rcvr)
 
 
-def accept(listener: Any) -> None:
+def accept(listener: _Any) -> None:
     """Serve every connection accepted on ``listener`` with :data:`default_server`;
     blocks until the listener is closed."""
     default_server.accept(listener)
 
 
-def serve_conn(conn: Any) -> None:
+def serve_conn(conn: _Any) -> None:
     """Serve one connection with :data:`default_server`; blocks until it ends."""
     default_server.serve_conn(conn)
 
@@ -98,7 +96,7 @@ def handle_http(rpc_path: str = DEFAULT_RPC_PATH, debug_path: str = DEFAULT_DEBU
     default_server.handle_http(rpc_path, debug_path)
 
 
-def serve_http(listener_or_address: Any, mux: ServeMux | None = None) -> None:
+def serve_http(listener_or_address: _Any, mux: ServeMux | None = None) -> None:
     """Serve HTTP with ``mux`` (default :data:`default_serve_mux`) on a
     listening socket, or on a new one for a ``"host:port"`` address — Go's
     ``http.Serve(l, nil)`` / ``http.ListenAndServe(addr, nil)``.  Blocks
@@ -116,7 +114,7 @@ def serve_http(listener_or_address: Any, mux: ServeMux | None = None) -> None:
             listener.close()
 
 
-def new_client(conn: Any) -> Client:
+def new_client(conn: _Any) -> Client:
     """A gob :class:`Client` on a connected socket or read/write/close object."""
     from ._gobcodec import GobClientCodec
 

@@ -53,11 +53,9 @@ reply the server cannot encode (NaN, an unsupported type) is answered with
 the encode error instead of never.
 """
 
-from __future__ import annotations
+from typing import Any as _Any
 
-from typing import Any
-
-from .. import Client, Server, default_server
+from .. import Client as _Client, Server as _Server, default_server as _default_server
 from .._net import dial as _net_dial
 from ._codec import ClientCodec, ServerCodec
 from ._json import MarshalError, UnmarshalError, marshal, unmarshal
@@ -67,34 +65,34 @@ __all__ = ["ClientCodec", "MarshalError", "ServerCodec", "UnmarshalError", "acce
            "unmarshal"]
 
 
-def new_client_codec(conn: Any) -> ClientCodec:
+def new_client_codec(conn: _Any) -> ClientCodec:
     """A JSON-RPC client codec on ``conn`` (Go's ``jsonrpc.NewClientCodec``)."""
     return ClientCodec(conn)
 
 
-def new_server_codec(conn: Any) -> ServerCodec:
+def new_server_codec(conn: _Any) -> ServerCodec:
     """A JSON-RPC server codec on ``conn`` (Go's ``jsonrpc.NewServerCodec``)."""
     return ServerCodec(conn)
 
 
-def new_client(conn: Any) -> Client:
+def new_client(conn: _Any) -> _Client:
     """A :class:`~gostd.net.rpc.Client` speaking JSON-RPC on ``conn``."""
-    return Client(ClientCodec(conn))
+    return _Client(ClientCodec(conn))
 
 
-def dial(network: str, address: str) -> Client:
+def dial(network: str, address: str) -> _Client:
     """Connect to a JSON-RPC server at ``address``; raises ``OSError`` on failure."""
     return new_client(_net_dial(network, address))
 
 
-def serve_conn(conn: Any, server: Server | None = None) -> None:
+def serve_conn(conn: _Any, server: _Server | None = None) -> None:
     """Serve JSON-RPC on ``conn`` with ``server`` (default: the package's
     default server); blocks until the connection ends."""
-    (server or default_server).serve_codec(ServerCodec(conn))
+    (server or _default_server).serve_codec(ServerCodec(conn))
 
 
-def accept(listener: Any, server: Server | None = None) -> None:
+def accept(listener: _Any, server: _Server | None = None) -> None:
     """Serve JSON-RPC on every connection accepted from ``listener`` (Go's
     loop of ``Accept`` + ``go jsonrpc.ServeConn(conn)``), without a thread
     per idle connection.  Blocks until the listener or server is closed."""
-    (server or default_server).accept(listener, ServerCodec)
+    (server or _default_server).accept(listener, ServerCodec)
