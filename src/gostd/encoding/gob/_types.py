@@ -113,9 +113,8 @@ class GoType:
     @property
     def fields(self) -> list["Field"]:
         """Struct fields sent on the wire, in order (resolved on first use)."""
-        if self._fields is None:
-            _resolve_fields(self)
-        return self._fields
+        f = self._fields
+        return f if f is not None else _resolve_fields(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -323,14 +322,23 @@ def _is_chan_or_func(ann: Any) -> bool:
     return isinstance(target, type) and issubclass(target, Chan)
 
 
-def _resolve_fields(t: GoType) -> None:
+# Structs whose fields are being resolved (under _lock): the thread doing it
+# sees the list so far if a recursive type asks again; other threads wait for
+# the lock and see only complete lists in GoType._fields.
+_resolving: dict[GoType, list] = {}
+
+
+def _resolve_fields(t: GoType) -> list:
     with _lock:
         if t._fields is not None:
-            return
+            return t._fields
+        partial = _resolving.get(t)
+        if partial is not None:
+            return partial
         cls = t.cls
         hints = _hints(cls)
-        out = []
-        t._fields = out  # recursion guard: recursive types see the list
+        out: list[Field] = []
+        _resolving[t] = out
         try:
             for f in dataclasses.fields(cls):
                 wire = f.metadata.get("gob", f.name) if f.metadata else f.name
@@ -341,12 +349,13 @@ def _resolve_fields(t: GoType) -> None:
                     continue
                 ft = go_type(ann)
                 out.append(Field(f.name, wire, ft))
-        except BaseException:
-            t._fields = None
-            raise
+        finally:
+            del _resolving[t]
         if t.name == "":
             inner = "; ".join(f"{f.name} {f.type.go}" for f in out)
             t.go = f"struct {{ {inner} }}" if inner else "struct {}"
+        t._fields = out
+        return out
 
 
 _NoneType = type(None)
