@@ -8,6 +8,11 @@
 //	gohard unencodable ADDR
 //	        calls Hard.Hidden (a reply gob cannot encode), then Hard.Echo,
 //	        on one connection; prints the two errors as a JSON array.
+//	gohard register
+//	        registers receivers whose methods Go refuses (unexported argument
+//	        or reply types, wrong number of ins) and prints each Register
+//	        error, and what calling a refused method of an accepted receiver
+//	        says, as one JSON object.
 package main
 
 import (
@@ -33,6 +38,45 @@ func (h *Hard) Hidden(n int, reply *Hidden) error {
 func (h *Hard) Echo(n int, reply *int) error {
 	*reply = n
 	return nil
+}
+
+type Args struct{ A int }
+type args struct{ A int }
+type reply struct{ R int }
+
+type BadArg int
+
+func (b *BadArg) Do(a *args, r *int) error { return nil }
+
+type BadReply int
+
+func (b *BadReply) Do(a *Args, r *reply) error { return nil }
+
+type WrongIns int
+
+func (w *WrongIns) Do(a *Args) error { return nil }
+
+type Mixed int
+
+func (m *Mixed) Good(a *Args, r *int) error { *r = a.A; return nil }
+func (m *Mixed) Bad(a *args, r *int) error  { return nil }
+
+func register() {
+	out := map[string]any{}
+	for name, rcvr := range map[string]any{"BadArg": new(BadArg), "BadReply": new(BadReply),
+		"WrongIns": new(WrongIns), "Mixed": new(Mixed)} {
+		out[name] = errText(rpc.NewServer().Register(rcvr))
+	}
+	srv := rpc.NewServer()
+	srv.Register(new(Mixed))
+	p1, p2 := net.Pipe()
+	go srv.ServeConn(p1)
+	c := rpc.NewClient(p2)
+	var n int
+	out["Mixed.Good"] = errText(c.Call("Mixed.Good", &Args{5}, &n))
+	out["Mixed.Bad"] = errText(c.Call("Mixed.Bad", &args{5}, &n))
+	b, _ := json.Marshal(out)
+	fmt.Println(string(b))
 }
 
 func fatal(err error) {
@@ -76,13 +120,15 @@ func unencodable(addr string) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fatal(errors.New("usage: gohard serve|unencodable ..."))
+		fatal(errors.New("usage: gohard serve|unencodable|register ..."))
 	}
 	switch os.Args[1] {
 	case "serve":
 		serve()
 	case "unencodable":
 		unencodable(os.Args[2])
+	case "register":
+		register()
 	default:
 		fatal(errors.New("unknown mode " + os.Args[1]))
 	}
