@@ -16,7 +16,7 @@ from gostd.context import (Canceled, Context, DeadlineExceeded, after_func, back
                            with_cancel, with_cancel_cause, with_deadline, with_timeout,
                            with_value, without_cancel)
 from gostd.context._deadline import format_duration
-from gostd.context._errors import fresh
+from gostd.context._errors import raised
 from gostd_testutil import TIMEOUT, join, wait_until
 
 
@@ -55,16 +55,38 @@ def test_err_and_cause_are_exceptions() -> None:
     cancel()  # twice: harmless, nothing changes
     assert ctx.err() is err
     with pytest.raises(Canceled, match="^context canceled$"):
-        raise fresh(err)
-    assert fresh(err) is not err and type(fresh(err)) is Canceled
-    other = KeyError("mine")
-    assert fresh(other) is other
+        raise raised(ctx)
+    assert raised(ctx) is not err and type(raised(ctx)) is Canceled
+    assert raised(ctx).__traceback__ is None
+
+
+def test_raised_copies_a_custom_contexts_error() -> None:
+    class Failing(Context):
+        def __init__(self, err: BaseException | None) -> None:
+            self.e = err
+
+        def deadline(self):
+            return 0.0, False
+
+        def done(self):
+            return context.background().done()
+
+        def err(self):
+            return self.e
+
+        def value(self, key):
+            return None
+
+    mine = KeyError("mine")
+    got = raised(Failing(mine))
+    assert type(got) is KeyError and got.args == ("mine",) and got is not mine
+    assert type(raised(Failing(None))) is Canceled   # done without an error: a broken context
 
 
 def test_deadline_exceeded_is_caught_as_timeout() -> None:
     ctx, cancel = with_timeout(background(), -1)
     with pytest.raises(TimeoutError, match="^context deadline exceeded$"):
-        raise fresh(ctx.err())  # type: ignore[misc]
+        raise raised(ctx)
     assert isinstance(ctx.err(), DeadlineExceeded)
     cancel()
     assert isinstance(ctx.err(), DeadlineExceeded)  # cancel after expiry changes nothing

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from .._exc import Copier
+
 __all__ = ["Canceled", "DeadlineExceeded"]
 
 
@@ -31,15 +35,18 @@ class DeadlineExceeded(TimeoutError):
         super().__init__(*(args or ("context deadline exceeded",)))
 
 
-def fresh(err: BaseException) -> BaseException:
-    """An exception to raise for a context's error ``err`` in this thread.
+def raised(ctx: Any) -> BaseException:
+    """The exception to raise in this thread for ``ctx``, which is done.
 
-    ``err`` is shared by every goroutine watching the context, and raising
-    one exception object from several threads would splice their tracebacks
-    together (and grow it on every raise); so our own two errors are raised
-    as a new instance of the same type and text.  Any other error (from a
-    custom Context) is raised as it is.
+    ``ctx.err()`` is shared by every goroutine watching the context, and one
+    exception object must never be raised by several threads (see
+    :mod:`gostd._exc`), so library code raises a copy: same type and text,
+    no traceback yet.  (A custom Context whose ``err()`` is still None
+    although its done channel closed gets a :class:`Canceled`.)
     """
+    err = ctx.err()
+    if err is None:
+        return Canceled()
     if type(err) is Canceled or type(err) is DeadlineExceeded:
         return type(err)(*err.args)
-    return err
+    return Copier(err, None).copy()
