@@ -6,6 +6,7 @@ language; the rest mirrors Go's package tree:
 * :mod:`gostd.sync` -- Mutex, RWMutex, WaitGroup, Once, Cond, Pool, Map
 * :mod:`gostd.sync.atomic` -- typed lock-free atomics
 * :mod:`gostd.time` -- sleep, after, Timer, Ticker
+* :mod:`gostd.context` -- cancellation, deadlines and values across goroutines
 * :mod:`gostd.encoding.gob` -- Go's gob wire format
 * :mod:`gostd.net.rpc` and :mod:`gostd.net.rpc.jsonrpc` -- Go's net/rpc
 """

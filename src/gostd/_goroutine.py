@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 import sys
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, ParamSpec
 
 __all__ = ["go", "report_exception"]
+
+P = ParamSpec("P")
 
 _ids = itertools.count(1)
 
 
-def go(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> threading.Thread:
+def go(fn: Callable[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> threading.Thread:
     """Run ``fn(*args, **kwargs)`` in a new goroutine and return at once.
 
     A goroutine is a daemon thread: like Go, a running goroutine does not

@@ -4,6 +4,10 @@ Names are Go's; methods use Python spelling (``lock``/``unlock``,
 ``r_lock``/``r_unlock``, ``wait``, ``do``).  Locks are context managers.
 Misuse that Go treats as fatal (unlocking an unlocked mutex, a negative
 WaitGroup counter) raises :class:`gostd.Panic` with Go's message.
+
+``golang.org/x/sync``'s packages are subpackages here:
+:mod:`gostd.sync.errgroup`, :mod:`gostd.sync.semaphore` and
+:mod:`gostd.sync.singleflight`.
 """
 
 from ._cond import Cond

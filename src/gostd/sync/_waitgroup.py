@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from threading import Lock
-from typing import Any, Callable
+from typing import Any, Callable, ParamSpec
 
 from .._goroutine import go, report_exception
 from .._panic import Panic
 from ._nocopy import NoCopy
 
 __all__ = ["WaitGroup"]
+
+P = ParamSpec("P")
 
 
 class WaitGroup(NoCopy):
@@ -79,7 +81,7 @@ class WaitGroup(NoCopy):
         if self._n != 0:
             raise Panic("sync: WaitGroup is reused before previous Wait has returned")
 
-    def go(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> None:
+    def go(self, fn: Callable[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> None:
         """Run ``fn(*args, **kwargs)`` in a new goroutine counted by this group.
 
         Go's ``wg.Go`` leaves the count raised when ``fn`` panics, because the

@@ -165,7 +165,7 @@ def _run() -> None:
     # the batch re-arms strictly after that instant, so a batch always ends
     # and _cond is released between batches: a tiny ticker period (even
     # Nanosecond) cannot lock stop/reset callers out.
-    calls: list[_Callable[[], _Any]] = []
+    calls: list[tuple[_Callable[[], _Any], bool]] = []
     while True:
         with _cond:
             while True:
@@ -189,14 +189,17 @@ def _run() -> None:
                 if t is None or gen != t._gen:
                     continue
                 f = t._fire(when)
-                del t
                 if f is not None:
-                    calls.append(f)
+                    calls.append((f, t._inline))
+                del t
             again = bool(_heap) and _heap[0][0] <= _monotonic()
-        for f in calls:
+        for f, inline in calls:
             try:
-                _go(f)
-            except Exception:  # no thread to be had: report it; the timer thread must not die
+                if inline:
+                    f()
+                else:
+                    _go(f)
+            except Exception:  # f failed, or no thread to be had: the timer thread must not die
                 _report_exception()
         calls.clear()
         if again:
@@ -256,6 +259,8 @@ class _TimerChan(_Chan):
 
 class _Timer:
     __slots__ = ("c", "_f", "_period", "_gen", "_when", "_active", "__weakref__")
+
+    _inline = False   # True: f runs on the timer thread itself (see _InlineTimer)
 
     def __init__(self, c: _TimerChan | None, f: _Callable[[], _Any] | None,
                  period: float) -> None:
@@ -339,6 +344,17 @@ class Timer(_Timer):
             pending = self._stop()
             _schedule(self, when)
             return pending
+
+
+class _InlineTimer(Timer):
+    """An ``after_func`` timer whose ``f`` runs on the timer thread itself
+    (after ``_cond`` is released), not in a new goroutine: for gostd's own
+    short callbacks that never block, such as a context's deadline, so that
+    expiring costs no thread.  An exception from ``f`` is reported."""
+
+    __slots__ = ()
+
+    _inline = True
 
 
 def new_timer(d: Duration) -> Timer:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -182,17 +183,20 @@ def _go_env(cache: Path) -> dict[str, str]:
 
 
 def build_go(name: str) -> Path:
-    """Build tests/net/rpc/NAME/main.go into a temporary directory (once,
-    rebuilt when the source is newer) and return the executable's path;
-    skips the test only when no ``go`` toolchain is installed."""
+    """Build tests/net/rpc/NAME/main.go into a temporary directory (once per
+    version of the source: the executable is named after its hash, so
+    checkouts of different versions never run each other's build) and
+    return the executable's path; skips the test only when no ``go``
+    toolchain is installed."""
     go = shutil.which("go")
     if go is None:
         pytest.skip("go toolchain not installed")
     build = Path(tempfile.gettempdir()) / f"gostd-goapp-{os.getuid()}"
     build.mkdir(exist_ok=True)
-    exe = build / name
     src = HERE / name / "main.go"
-    if not exe.exists() or exe.stat().st_mtime < src.stat().st_mtime:
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+    exe = build / f"{name}-{digest}"
+    if not exe.exists():
         tmp = build / f"{name}.{os.getpid()}"
         subprocess.run([go, "build", "-o", str(tmp), str(src)], check=True,
                        env=_go_env(build), cwd=src.parent, timeout=300)

@@ -267,7 +267,9 @@ def test_unencodable_reply_closes_connection_like_go() -> None:
         c = r.dial()
         with pytest.raises(rpc.RPCError) as info:
             c.call("Unencodable.Recv", 1, timeout=5)
-        assert "reading body unexpected EOF" in str(info.value)
+        # Nothing follows the header: Go's client says "reading body EOF"
+        # (see test_reply_encode_error.py for a body cut after its definition).
+        assert str(info.value) == "reading body EOF"
         # The server hung up: the next call fails too, with ErrShutdown if the
         # reader saw the end first, else (pending when it did) unexpected EOF.
         with pytest.raises(rpc.RPCError) as info:

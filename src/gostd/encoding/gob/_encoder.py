@@ -644,10 +644,14 @@ class Encoder:
                 raise GobError(f"gob: cannot encode nil pointer of type {gt.go}")
         if value is None and gt.kind in (T.PTR, T.STRUCT):
             raise GobError(f"gob: cannot encode nil pointer of type *{gt.base.go}")
-        op = _top(gt)
         base = gt.base
         b = bytearray()
+        # Go sends the type's definition before it compiles the encoder, so a
+        # type it cannot encode (a struct with no exported fields) still has
+        # its definition written, and counted as sent, before the error
+        # (encode() flushes it): net/rpc peers see Go's bytes.
         self._send_type_descriptor(self._out, b, gt)
+        op = _top(gt)
         head = bytearray()
         put_int(head, self._sent[base])
         plan = (bytes(head), op)

@@ -10,6 +10,7 @@ one write, as Go's ``bufio`` flush does.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from typing import Any
 
 from ...encoding import gob
@@ -17,6 +18,8 @@ from ._codec import INVALID_REQUEST, InvalidRequest, Request, Response
 from ._conn import Conn, as_conn
 
 __all__ = ["GobClientCodec", "GobServerCodec"]
+
+log = logging.getLogger("gostd.net.rpc")
 
 
 @dataclasses.dataclass
@@ -123,18 +126,26 @@ class GobServerCodec:
         return self._dec.decode(arg_type)
 
     def write_response(self, response: Response, body: Any, body_type: Any = None) -> None:
+        """Write a reply.  A reply gob cannot encode ends the connection as
+        in Go: what the encoder wrote (the header, and the definitions of
+        the body's types, which Go's encoder sends before failing) is
+        flushed, the error logged (``rpc: gob error encoding body: ...``)
+        and the connection closed; the error is raised to the caller."""
         out = self._out.buf
         try:
-            self._enc.encode(_WireResponse(response.service_method, response.seq, response.error))
-            mark = len(out)
+            what = "response"
             try:
+                self._enc.encode(_WireResponse(response.service_method, response.seq,
+                                               response.error))
+                what = "body"
                 self._enc.encode(_body(body), body_type if response.error == "" else None)
-            except Exception:
-                # Go flushes what was written (the header) and closes the connection.
-                del out[mark:]
-                if out:
-                    self._conn.write(out)
-                self.close()
+            except Exception as exc:
+                log.error("rpc: gob error encoding %s: %s", what, exc)
+                try:
+                    if out:
+                        self._conn.write(out)
+                finally:
+                    self.close()
                 raise
             self._conn.write(out)
         finally:
@@ -198,14 +209,12 @@ class GobClientCodec:
         return Response(h.ServiceMethod, h.Seq, h.Error)
 
     def read_response_body(self, reply_type: Any = None, *, discard: bool = False) -> Any:
-        # A header promises a body: the stream ending here is "unexpected EOF".
-        try:
-            if discard:
-                self._dec.skip()
-                return None
-            return self._dec.decode(reply_type)
-        except EOFError:
-            raise EOFError("unexpected EOF") from None
+        # As Go's Decode: the stream ending right after the header is "EOF"
+        # (the client says "reading body EOF"), inside the body "unexpected EOF".
+        if discard:
+            self._dec.skip()
+            return None
+        return self._dec.decode(reply_type)
 
     def close(self) -> None:
         self._conn.close()

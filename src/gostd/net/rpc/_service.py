@@ -10,16 +10,20 @@ annotation the type the reply is encoded as (both optional).
 
 from __future__ import annotations
 
+import datetime
 import inspect
+import logging
 import sys
 import threading
 import typing
 from typing import Any, Callable
 
 from ._errors import RegistrationError
-from ._types import go_type_name, is_struct
+from ._types import go_type_name, is_struct, strip_annotations
 
 __all__ = ["Method", "Service", "new_service"]
+
+log = logging.getLogger("gostd.net.rpc")
 
 
 class Method:
@@ -69,24 +73,64 @@ def _is_exported(name: str) -> bool:
     return bool(name) and name[0].isupper()
 
 
-def _one_positional(func: Callable[..., Any]) -> bool:
-    """True when ``func`` can be called with exactly one positional argument."""
+def _signature_problem(name: str, func: Callable[..., Any]) -> str | None:
+    """Why ``func`` cannot be a method (Go's texts, Go counting the receiver
+    and the reply pointer among the ins), or None when it can be called
+    with exactly one positional argument."""
     try:
         sig = inspect.signature(func)
     except (TypeError, ValueError):
-        return False
+        return f"rpc.Register: method {name!r} has no inspectable signature"
     required = 0
     positional = 0
+    odd = False   # *args, or a keyword-only parameter without default
     for p in sig.parameters.values():
         if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
             positional += 1
             if p.default is p.empty:
                 required += 1
         elif p.kind is p.VAR_POSITIONAL:
-            return False
+            odd = True
         elif p.kind is p.KEYWORD_ONLY and p.default is p.empty:
-            return False
-    return positional >= 1 and required == 1
+            odd = True
+    if positional >= 1 and required == 1 and not odd:
+        return None
+    if odd:
+        return f"rpc.Register: method {_go_quote(name)} cannot be called with one argument"
+    ins = 2 + (required or positional)
+    return (f"rpc.Register: method {_go_quote(name)} has {ins} input parameters; "
+            "needs exactly three")
+
+
+def _go_quote(s: str) -> str:
+    """Go's ``%q`` for the identifier-like names in registration messages."""
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unexported(tp: Any) -> bool:
+    """Go's ``!isExportedOrBuiltinType``: ``tp`` (an annotation, pointers
+    and ``Optional`` seen through) is a class whose Go name starts with a
+    lower-case letter.  Builtins, gob's markers, ``datetime`` (Go's
+    ``time.Time``) and unnamed types (lists, dicts, unnamed structs) are fine."""
+    tp = strip_annotations(tp)
+    if not isinstance(tp, type) or tp.__module__ == "builtins":
+        return False
+    if tp.__module__.startswith("gostd.") or issubclass(tp, datetime.datetime):
+        return False
+    name = getattr(tp, "__gob_name__", tp.__name__)
+    return bool(name) and not _is_exported(name)
+
+
+def _type_problem(name: str, arg_type: Any, reply_type: Any) -> str | None:
+    """Go's refusal of a method whose argument or reply type is not exported."""
+    if _unexported(arg_type):
+        shown = ("*" if is_struct(arg_type) else "") + go_type_name(arg_type)
+        return (f"rpc.Register: argument type of method {_go_quote(name)} is not exported: "
+                f"{_go_quote(shown)}")
+    if _unexported(reply_type):
+        return (f"rpc.Register: reply type of method {_go_quote(name)} is not exported: "
+                f"{_go_quote('*' + go_type_name(reply_type))}")
+    return None
 
 
 def _caller_namespace() -> dict[str, Any]:
@@ -140,8 +184,11 @@ def _hints(func: Callable[..., Any], localns: dict[str, Any]) -> tuple[Any, Any]
             None if ret is type(None) else ret)
 
 
-def suitable_methods(rcvr: Any, localns: dict[str, Any] | None = None) -> dict[str, Method]:
-    """The methods of ``rcvr`` that Go's rule exports, by name."""
+def suitable_methods(rcvr: Any, localns: dict[str, Any] | None = None,
+                     rejected: list[str] | None = None) -> dict[str, Method]:
+    """The methods of ``rcvr`` that Go's rule exports, by name.  Why each
+    other public callable was refused is appended to ``rejected`` (Go's
+    texts), when given."""
     methods: dict[str, Method] = {}
     for name in dir(rcvr):
         if not _is_exported(name):
@@ -150,9 +197,16 @@ def suitable_methods(rcvr: Any, localns: dict[str, Any] | None = None) -> dict[s
             func = getattr(rcvr, name)
         except Exception:
             continue
-        if isinstance(func, type) or not callable(func) or not _one_positional(func):
+        if isinstance(func, type) or not callable(func):
             continue
-        arg_type, reply_type = _hints(func, localns or {})
+        problem = _signature_problem(name, func)
+        if problem is None:
+            arg_type, reply_type = _hints(func, localns or {})
+            problem = _type_problem(name, arg_type, reply_type)
+        if problem is not None:
+            if rejected is not None:
+                rejected.append(problem)
+            continue
         methods[name] = Method(name, func, arg_type, reply_type)
     return methods
 
@@ -169,10 +223,12 @@ def new_service(rcvr: Any, name: str | None) -> Service:
     typ = rcvr if isinstance(rcvr, type) else type(rcvr)
     sname = name if use_name else getattr(typ, "__name__", "")
     if not sname:
-        raise RegistrationError(f"rpc.Register: no service name for type {go_type_name(typ)}")
+        raise _refuse(f"rpc.Register: no service name for type {go_type_name(typ)}")
     if not use_name and not _is_exported(sname):
-        raise RegistrationError(f"rpc.Register: type {sname} is not exported")
-    methods = {} if isinstance(rcvr, type) else suitable_methods(rcvr, _caller_namespace())
+        raise _refuse(f"rpc.Register: type {sname} is not exported")
+    rejected: list[str] = []
+    methods = ({} if isinstance(rcvr, type) else
+               suitable_methods(rcvr, _caller_namespace(), rejected))
     if not methods:
         hint = ""
         if isinstance(rcvr, type):
@@ -182,6 +238,14 @@ def new_service(rcvr: Any, name: str | None) -> Service:
                 instance_methods = {}
             if instance_methods:
                 hint = " (hint: pass a pointer to value of that type)"
-        raise RegistrationError(
+        for why in rejected:  # Go's suitableMethods(typ, true) messages
+            log.error("%s", why)
+        raise _refuse(
             f"rpc.Register: type {sname} has no exported methods of suitable type{hint}")
     return Service(sname, rcvr, methods)
+
+
+def _refuse(text: str) -> RegistrationError:
+    """The registration error, logged first as Go's ``log.Print`` does."""
+    log.error("%s", text)
+    return RegistrationError(text)

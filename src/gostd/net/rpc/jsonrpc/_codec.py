@@ -107,7 +107,7 @@ class ServerCodec:
                                  "field serverRequest.method of type string")
         _, self._params = _get(value, "params")
         _, req_id = _get(value, "id")
-        if req_id is not None and not isinstance(req_id, (bool, int)):
+        if req_id is not None and req_id.__class__ not in (bool, int):
             # Go echoes the id's raw bytes (compacted): keep its exact text.
             raw = raw_member(self._last_text, "id")
             if raw is not None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
-import json
 import math
 import re
 import struct
@@ -30,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._types import go_type_name, strip_annotations
+from ._stream import NegZero, loads_keep_floats
 
 __all__ = ["MarshalError", "UnmarshalError", "marshal", "unmarshal", "zero_value"]
 
@@ -113,8 +113,11 @@ def _shortest(f: float, float32: bool = False) -> str:
         return repr(f)
     for precision in range(1, 10):
         text = f"{value:.{precision}g}"
-        if _F32.unpack(_F32.pack(float(text)))[0] == value:
-            return text
+        try:
+            if _F32.unpack(_F32.pack(float(text)))[0] == value:
+                return text
+        except OverflowError:  # rounded up past float32's range (near its max)
+            continue
     return repr(value)
 
 
@@ -451,13 +454,17 @@ def _mismatch(v: Any, tp: Any, ctx: _Ctx, what: str | None = None) -> UnmarshalE
     return UnmarshalError(f"json: cannot unmarshal {kind} into Go value of type {tname}")
 
 
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
 def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
-    if tp is int and type(v) is int:  # the common case, as the checks below end
-        return v
+    if tp is int and type(v) is int and _INT64_MIN <= v <= _INT64_MAX:
+        return v  # the common case, as the checks below end
     if v is None and _is_optional(tp):
         return None  # null into a pointer: nil
     tp = strip_annotations(tp)
     if tp is None or tp is Any or tp is object:
+        _check_float64s(v, ctx)
         return v
     if v is None:
         return zero_value(tp)
@@ -472,24 +479,26 @@ def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
     if isinstance(tp, type) and issubclass(tp, float):  # float, gob.float32/64
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise _mismatch(v, tp, ctx)
-        if tp is float:
-            return float(v)
-        if tp.__name__ == "float32":
-            if abs(v) > 3.4028234663852886e38:
-                raise _mismatch(v, tp, ctx, f"number {getattr(v, 'text', None) or v}")
-            return tp(_F32.unpack(_F32.pack(float(v)))[0])  # Go's value: the float32
-        return tp(float(v))
+        # Go's ParseFloat(text, bits): out of range (rounding to infinity
+        # at that width) is an error; underflow is not.
+        try:
+            f = float(v)
+            if tp.__name__ == "float32":
+                f = _F32.unpack(_F32.pack(f))[0]  # Go's value: the float32
+        except OverflowError:
+            f = math.inf
+        if math.isinf(f):
+            raise _mismatch(v, tp, ctx, f"number {_literal(v)}")
+        return f if tp is float else tp(f)
     if isinstance(tp, type) and issubclass(tp, int):
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise _mismatch(v, tp, ctx)
-        if isinstance(v, float):
-            if not v.is_integer():
-                raise _mismatch(v, tp, ctx, f"number {_number_text(v)}")
-            v = int(v)
+        # Go's ParseInt/ParseUint(text, 10, 64), then the width: a fraction
+        # or exponent (even 1.0 or 1e2) is refused, as is -0 unsigned.
         lo, hi = _int_range(tp)
-        if not lo <= v <= hi:
-            raise _mismatch(v, tp, ctx, f"number {v}")
-        return v if tp is int else tp(v)
+        if isinstance(v, float) or not lo <= v <= hi or (lo == 0 and v.__class__ is NegZero):
+            raise _mismatch(v, tp, ctx, f"number {_literal(v)}")
+        return int(v) if tp is int else tp(v)
     if isinstance(tp, type) and issubclass(tp, datetime.datetime):
         if not isinstance(v, str):
             raise _mismatch(v, tp, ctx)
@@ -525,18 +534,61 @@ def _decode(v: Any, tp: Any, ctx: _Ctx) -> Any:
             raise _mismatch(v, tp, ctx)
         args = typing.get_args(tp) or (None, None)
         ktp = strip_annotations(args[0])
+        int_keys = isinstance(ktp, type) and issubclass(ktp, int) and ktp is not bool
         out = {}
         for k, x in v.items():
-            if isinstance(ktp, type) and issubclass(ktp, int) and ktp is not bool:
-                try:
-                    key: Any = int(k)
-                except ValueError:
-                    raise _mismatch(k, ktp, ctx, f"number {k}") from None
-            else:
-                key = k
-            out[key] = _decode(x, args[1], ctx)
+            item = _decode(x, args[1], ctx)  # Go decodes the value, then the key
+            out[_int_key(k, ktp, ctx) if int_keys else k] = item
         return out
     return v
+
+
+_INT_KEY = re.compile(r"[+-]?[0-9]+\Z", re.ASCII)
+
+
+def _int_key(k: str, ktp: type, ctx: _Ctx) -> int:
+    """An integer map key as Go's ParseInt/ParseUint(key, 10, 64) reads it
+    (a sign, ASCII digits only; no sign for unsigned), checked against the
+    key type's width."""
+    lo, hi = _int_range(ktp)
+    if _INT_KEY.match(k) and (lo < 0 or k[0] not in "+-") and len(k) <= 21:
+        n = int(k)
+        if lo <= n <= hi:
+            return n if ktp is int else ktp(n)
+    raise _mismatch(k, ktp, ctx, f"number {k}")
+
+
+def _literal(v: Any) -> str:
+    """A JSON number's text as received (Go quotes the literal)."""
+    text = getattr(v, "text", None)
+    return text if isinstance(text, str) else str(v)
+
+
+def _check_float64s(v: Any, ctx: _Ctx) -> None:
+    """Go decodes a number into ``interface{}`` as a float64 and refuses
+    one out of its range; Python keeps ints exact, but refuses the same
+    numbers (walked without recursion; only containers are entered)."""
+    if v.__class__ in (str, bool) or v is None:
+        return
+    stack = [v]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, list):
+            stack.extend(y for y in reversed(x) if y.__class__ not in (int, str, bool))
+        elif isinstance(x, dict):
+            stack.extend(y for y in reversed(list(x.values()))
+                         if y.__class__ not in (int, str, bool))
+        elif (isinstance(x, float) and math.isinf(x)) or \
+                (isinstance(x, int) and x.bit_length() > 1023 and not _fits_float(x)):
+            raise _mismatch(x, float, ctx, f"number {_literal(x)}")
+
+
+def _fits_float(n: int) -> bool:
+    try:
+        float(n)
+    except OverflowError:
+        return False
+    return True
 
 
 def _is_optional(tp: Any) -> bool:
@@ -621,13 +673,6 @@ def parse_time(text: str) -> datetime.datetime:
     return t
 
 
-def _number_text(v: float) -> str:
-    try:
-        return format_float(v)
-    except MarshalError:
-        return str(v)
-
-
 def _field_keys(tp: type) -> tuple[dict[str, _Field], dict[str, _Field]]:
     """JSON key -> field, exact and case-folded (the first field wins a fold)."""
     keys = _KEYS_CACHE.get(tp)
@@ -667,8 +712,6 @@ def _unquote_field(val: Any, hint: Any) -> Any:
                              f"unquoted value into {tname}")
     if val == "null":
         return None
-    from ._stream import loads_keep_floats
-
     try:
         inner = loads_keep_floats(val)
     except (ValueError, RecursionError):
@@ -738,9 +781,9 @@ def unmarshal(data: str | bytes | Any, tp: Any = None, *, parsed: bool = False) 
     as ``tp``; ``tp=None`` gives plain Python values."""
     if not parsed:
         try:
-            from ._stream import GoFloat
-
-            data = json.loads(data, parse_float=GoFloat)  # numbers keep their text
+            if isinstance(data, (bytes, bytearray)):
+                data = bytes(data).decode("utf-8", "replace")
+            data = loads_keep_floats(data)  # numbers keep their text
         except (ValueError, RecursionError) as exc:
             raise UnmarshalError(f"invalid character in JSON: {exc}") from None
     try:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 from .._conn import Conn
 
-__all__ = ["JSONStreamError", "ValueReader", "loads_keep_floats"]
+__all__ = ["GoFloat", "JSONStreamError", "NEG_ZERO", "ValueReader", "loads_keep_floats"]
 
 MAX_VALUE = 64 << 20  # bytes; a larger value ends the stream instead of growing memory
 
@@ -39,7 +40,41 @@ class GoFloat(float):
         return self
 
 
-_DECODER = json.JSONDecoder(parse_float=GoFloat)
+class NegZero(int):
+    """JSON's ``-0``: the integer 0, which Go's ``ParseUint`` refuses and
+    ``ParseFloat`` reads as -0.0 (so ``float()`` of it is -0.0)."""
+
+    text = "-0"
+
+    def __float__(self) -> float:
+        return -0.0
+
+
+NEG_ZERO = NegZero(0)
+
+INT_DIGITS = 400
+"""Integer literals longer than this fit no Go number (float64 ends at 309
+digits): they are read as a :class:`GoFloat` (infinite, keeping the text
+for Go's error), never converted to an int, whose cost grows with the
+square of the length."""
+
+
+def _parse_int(text: str) -> Any:
+    if len(text) > INT_DIGITS:
+        return GoFloat(text)
+    if text == "-0":
+        return NEG_ZERO
+    return int(text)
+
+
+def _no_constant(name: str) -> Any:
+    # Python's json accepts NaN and Infinity; Go's does not.
+    raise ValueError(f"invalid character {name[0]!r} looking for beginning of value")
+
+
+_DECODER = json.JSONDecoder(parse_float=GoFloat, parse_constant=_no_constant)
+_EXACT = json.JSONDecoder(parse_float=GoFloat, parse_int=_parse_int,
+                          parse_constant=_no_constant)
 _WS_RE = re.compile(r"[ \t\n\r]*")
 
 
@@ -92,10 +127,28 @@ def compact(raw: str) -> str:
     return "".join(out)
 
 
+def _int_conversion_bounded() -> bool:
+    """Whether Python refuses to convert huge integer literals (3.11+, with
+    the limit on), so the fast decoder cannot be made to spend quadratic time."""
+    limit = getattr(sys, "get_int_max_str_digits", None)
+    return limit is not None and 0 < limit() <= 5000
+
+
 def loads_keep_floats(text: str) -> Any:
+    """Parse JSON text as Go reads numbers: fractions and exponents keep
+    their text (:class:`GoFloat`), ``-0`` is :data:`NEG_ZERO`, integers
+    beyond every Go type stay text; ``NaN``/``Infinity`` are refused.
+    Raises ``ValueError`` (or ``RecursionError``) for invalid JSON."""
     if text.startswith("\ufeff"):  # json.loads' own complaint about a BOM
         return json.loads(text, parse_float=GoFloat)
-    return _DECODER.decode(text)
+    if "-0" in text or not _int_conversion_bounded():
+        return _EXACT.decode(text)
+    try:
+        return _DECODER.decode(text)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        return _EXACT.decode(text)
 
 
 def _scan(buf: bytes, i: int) -> int | None:
