@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -56,20 +55,16 @@ def test_mutex_fix_returns_0_or_5_never_anything_else() -> None:
 
 
 def test_counter_mutex_gets_1000_unguarded_never_more() -> None:
-    start = time.monotonic()
     unguarded, guarded = run_example("counter_1000_goroutines.py")
     m = re.fullmatch(r"unguarded: (\d+)", unguarded)
     assert m and 1 <= int(m.group(1)) <= 1000
     assert guarded == "mutex: 1000"
-    assert time.monotonic() - start < 60
 
 
 def test_tour_section_runs() -> None:
     from gostd._tour import races
     lines: list[str] = []
-    start = time.monotonic()
     races.run(lines.append)
-    assert time.monotonic() - start < 10
     text = "\n".join(lines)
     assert "always 5" in text
     assert "under a Mutex: n = 1000" in text

@@ -34,9 +34,13 @@
  * reference can be dropped.
  *
  * Python code can run inside this file wherever keys are hashed or compared
- * (dict operations) and values compared (compare_and_swap/delete), and when
- * a dropped reference runs a __del__.  Values are compared, and references
- * dropped, only after mu is released.  Key hashing/comparison of dirty and
+ * (dict operations) and values compared (compare_and_swap/delete), when
+ * a dropped reference runs a __del__, and when allocating a GC-tracked
+ * object runs the collector (3.10 and 3.11 collect inside the allocation),
+ * whose finalizers may write to this very Map.  Values are compared, and
+ * references dropped, only after mu is released; no GC-tracked object is
+ * allocated with mu held (see spare), so a finalizer's write is never
+ * turned away.  Key hashing/comparison of dirty and
  * read.m under mu cannot be avoided; a thread that re-enters the same Map
  * from there would deadlock on mu, so that is detected and raises
  * gostd.Panic instead.  Any exception from a key's __hash__/__eq__
@@ -184,11 +188,13 @@ entry_swap_locked(Entry *e, PyObject *v)
 }
 
 /* Go's tryLoadOrStore: 0 if expunged, -1 on memory error, else 1 with
- * *loaded_box the existing box (strong) or NULL if `v` was stored. */
+ * *loaded_box the existing box (strong) or NULL if `v` was stored.  `vbox`,
+ * if not NULL, is v already boxed (borrowed): with mu held nothing may be
+ * allocated (see spare). */
 static int
-entry_try_load_or_store(Entry *e, PyObject *v, PyObject **loaded_box)
+entry_try_load_or_store(Entry *e, PyObject *v, PyObject *vbox, PyObject **loaded_box)
 {
-    PyObject *box = NULL;
+    PyObject *box = Py_XNewRef(vbox);
     for (;;) {
         PyObject *p = entry_peek(e);
         if (p == EXPUNGED) {
@@ -329,6 +335,60 @@ trash_empty(trash *t)
     t->n = 0;
 }
 
+/* Objects a write may need under mu, allocated before taking it.
+ * Allocating a GC-tracked object can run the collector on 3.10/3.11, and a
+ * finalizer it runs may use this Map: with mu held by its own thread that
+ * would be re-entry, turned away with Panic, and the finalizer's write
+ * lost.  So a path that would allocate under mu instead says what it needs
+ * (want_*), unlocks, and is retried once spare_fill has allocated it. */
+typedef struct {
+    PyObject *dicts[2]; /* empty dicts for dirty_locked and amend_locked */
+    int ndicts;
+    int want_dicts;
+    Entry *entry; /* a new entry for a new key, holding its box */
+    int want_entry;
+} spare;
+
+#define SPARE_INIT {{NULL, NULL}, 0, 0, NULL, 0}
+#define NEED_SPARE 1 /* a *_locked step's answer: fill the spare, retry */
+
+static int
+spare_fill(MapObject *m, spare *sp, PyObject *box)
+{
+    while (sp->ndicts < sp->want_dicts) {
+        PyObject *d = PyDict_New();
+        if (d == NULL) {
+            return -1;
+        }
+        sp->dicts[sp->ndicts++] = d;
+    }
+    if (sp->want_entry && sp->entry == NULL) {
+        sp->entry = entry_new(core_state_of_type(Py_TYPE(m))->entry_type, box);
+        if (sp->entry == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Drop what was not used (mu released: these may run a collection). */
+static void
+spare_release(spare *sp)
+{
+    while (sp->ndicts > 0) {
+        Py_DECREF(sp->dicts[--sp->ndicts]);
+    }
+    Py_CLEAR(sp->entry);
+}
+
+/* An empty dict from the spare; the caller owns it. */
+static PyObject *
+spare_dict(spare *sp)
+{
+    assert(sp->ndicts > 0);
+    return sp->dicts[--sp->ndicts];
+}
+
 static inline PyObject *
 snap_m(snap_t snap)
 {
@@ -454,84 +514,100 @@ miss_locked(MapObject *m, trash *t)
 }
 
 /* Go's dirtyLocked: dirty becomes a copy of read.m without the deleted
- * entries, which are expunged.  Copying the dict runs no Python code; if
+ * entries, which are expunged.  The copy is made into a spare dict (the
+ * caller checked amend_dicts_needed); copying runs no Python code.  If
  * dropping an expunged key from the copy fails, that entry is put back to
  * plain deleted (NULL) and kept in dirty, which is equally consistent. */
 static int
-dirty_locked(MapObject *m)
+dirty_locked(MapObject *m, spare *sp, trash *t)
 {
     if (m->dirty != NULL) {
         return 0;
     }
     snap_t snap = read_locked(m);
+    PyObject *d = spare_dict(sp);
     if (snap == 0) {
-        m->dirty = PyDict_New();
+        m->dirty = d;
         m->dirty_simple = 1;
-        return m->dirty == NULL ? -1 : 0;
+        return 0;
     }
     m->dirty_simple = (snap & SNAP_SIMPLE) != 0;
-    PyObject *d = PyDict_Copy(snap_m(snap));
-    if (d == NULL) {
+    PyObject *rm = snap_m(snap);
+    if (PyDict_Update(d, rm) < 0) {
+        trash_add(t, d);
         return -1;
     }
-    PyObject *keys = NULL, *entries = NULL;
+    /* read.m is never mutated once published, so it can be walked while
+     * keys are dropped from the copy. */
     Py_ssize_t pos = 0;
     PyObject *k, *v;
-    while (PyDict_Next(d, &pos, &k, &v)) {
+    while (PyDict_Next(rm, &pos, &k, &v)) {
         Entry *e = (Entry *)v;
-        if (!entry_try_expunge_locked(e)) {
-            continue;
-        }
-        if (keys == NULL) {
-            keys = PyList_New(0);
-            entries = PyList_New(0);
-        }
-        if (keys == NULL || entries == NULL || PyList_Append(keys, k) < 0 ||
-            PyList_Append(entries, v) < 0) {
+        if (entry_try_expunge_locked(e) && PyDict_DelItem(d, k) < 0) {
             PyErr_Clear();
             atomic_store(&e->p, NULL);
-            if (keys != NULL && entries != NULL &&
-                PyList_GET_SIZE(keys) > PyList_GET_SIZE(entries)) {
-                /* keys got this one, entries did not: undo the key */
-                (void)PyList_SetSlice(keys, PyList_GET_SIZE(entries),
-                                      PyList_GET_SIZE(keys), NULL);
-                PyErr_Clear();
-            }
         }
     }
-    if (keys != NULL && entries != NULL) {
-        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(keys); i++) {
-            if (PyDict_DelItem(d, PyList_GET_ITEM(keys, i)) < 0) {
-                PyErr_Clear();
-                atomic_store(&((Entry *)PyList_GET_ITEM(entries, i))->p, NULL);
-            }
-        }
-    }
-    Py_XDECREF(keys);
-    Py_XDECREF(entries);
     m->dirty = d;
     return 0;
 }
 
-/* The first new key since the last promotion: make sure dirty exists and
- * mark read amended (mu held). */
+/* How many spare dicts amend_locked needs now (mu held). */
 static int
-amend_locked(MapObject *m, trash *t)
+amend_dicts_needed(MapObject *m)
 {
     snap_t snap = read_locked(m);
     if (snap_amended(snap)) {
         return 0;
     }
-    if (dirty_locked(m) < 0) {
+    return (m->dirty == NULL) + (snap == 0);
+}
+
+/* The first new key since the last promotion: make sure dirty exists and
+ * mark read amended (mu held, amend_dicts_needed spare dicts at hand). */
+static int
+amend_locked(MapObject *m, spare *sp, trash *t)
+{
+    snap_t snap = read_locked(m);
+    if (snap_amended(snap)) {
+        return 0;
+    }
+    if (dirty_locked(m, sp, t) < 0) {
         return -1;
     }
-    PyObject *d = snap == 0 ? PyDict_New() : Py_NewRef(snap_m(snap));
-    if (d == NULL) {
-        return -1;
-    }
+    PyObject *d = snap == 0 ? spare_dict(sp) : Py_NewRef(snap_m(snap));
     snap_t simple = snap == 0 ? SNAP_SIMPLE : (snap & SNAP_SIMPLE);
     publish_locked(m, (snap_t)d | simple | SNAP_AMENDED, t);
     return 0;
+}
+
+/* Whether the spare holds what adding a new key needs (mu held); if not,
+ * records the want for spare_fill. */
+static int
+spare_ready_for_new_key(MapObject *m, spare *sp)
+{
+    int need = amend_dicts_needed(m);
+    if (sp->entry != NULL && sp->ndicts >= need) {
+        return 1;
+    }
+    sp->want_dicts = need;
+    sp->want_entry = 1;
+    return 0;
+}
+
+/* Add the spare entry for key to dirty (mu held, spare_ready_for_new_key). */
+static int
+add_new_key_locked(MapObject *m, PyObject *key, spare *sp, trash *t)
+{
+    if (amend_locked(m, sp, t) < 0) {
+        return -1;
+    }
+    Entry *e = sp->entry;
+    sp->entry = NULL;
+    m->dirty_simple &= simple_key(key);
+    int sr = PyDict_SetItem(m->dirty, key, (PyObject *)e);
+    trash_add(t, (PyObject *)e);
+    return sr;
 }
 
 /* Re-add an expunged read entry to dirty before it may take a value
@@ -704,6 +780,69 @@ Map_contains(MapObject *self, PyObject *key)
     return r;
 }
 
+/* A write that takes mu: its arguments and its result. */
+typedef struct {
+    PyObject *key;
+    PyObject *value;  /* load_or_store: the value */
+    PyObject *box;    /* the value boxed, as a new entry holds it */
+    PyObject *result; /* the owned previous (swap) or loaded box, or NULL */
+} write_op;
+
+/* One attempt with mu held: 0, -1 on error, or NEED_SPARE (nothing changed). */
+typedef int (*write_step)(MapObject *, write_op *, spare *, trash *);
+
+/* Run `step` under mu, first allocating (with mu released) whatever it
+ * reports it needs.  `likely_new`: the key was not in read, so it is most
+ * likely new and its entry is made up front, saving a retry. */
+static int
+map_write(MapObject *m, write_step step, write_op *op, int likely_new)
+{
+    spare sp = SPARE_INIT;
+    sp.want_entry = likely_new;
+    int rc;
+    do {
+        trash t = {{0}, 0};
+        if (spare_fill(m, &sp, op->box) < 0 || map_lock(m) < 0) {
+            rc = -1;
+            break;
+        }
+        rc = step(m, op, &sp, &t);
+        map_unlock(m);
+        trash_empty(&t);
+    } while (rc == NEED_SPARE);
+    spare_release(&sp);
+    return rc;
+}
+
+/* Go's Swap, the part under mu. */
+static int
+swap_step(MapObject *self, write_op *op, spare *sp, trash *t)
+{
+    Entry *e;
+    if (snap_lookup(read_locked(self), op->key, &e) < 0) {
+        return -1;
+    }
+    if (e != NULL) {
+        if (unexpunge_locked(self, op->key, e) < 0) {
+            return -1;
+        }
+        op->result = entry_swap_locked(e, op->box);
+        return 0;
+    }
+    if (dirty_lookup(self, op->key, &e) < 0) {
+        return -1;
+    }
+    if (e != NULL) {
+        op->result = entry_swap_locked(e, op->box);
+        trash_add(t, (PyObject *)e);
+        return 0;
+    }
+    if (!spare_ready_for_new_key(self, sp)) {
+        return NEED_SPARE;
+    }
+    return add_new_key_locked(self, op->key, sp, t);
+}
+
 /* Go's Swap with `value` already boxed; *prev gets the owned previous box
  * or NULL. */
 static int
@@ -721,50 +860,9 @@ map_swap(MapObject *self, PyObject *key, PyObject *value, PyObject **prev)
         return 0;
     }
     snap_release(snap);
-
-    trash t = {{0}, 0};
-    if (map_lock(self) < 0) {
-        return -1;
-    }
-    int rc = -1;
-    snap = read_locked(self);
-    if (snap_lookup(snap, key, &e) < 0) {
-        goto done;
-    }
-    if (e != NULL) {
-        if (unexpunge_locked(self, key, e) < 0) {
-            goto done;
-        }
-        *prev = entry_swap_locked(e, value);
-    }
-    else {
-        if (dirty_lookup(self, key, &e) < 0) {
-            goto done;
-        }
-        if (e != NULL) {
-            *prev = entry_swap_locked(e, value);
-            Py_DECREF(e);
-        }
-        else {
-            if (amend_locked(self, &t) < 0) {
-                goto done;
-            }
-            e = entry_new(core_state_of_type(Py_TYPE(self))->entry_type, value);
-            if (e == NULL) {
-                goto done;
-            }
-            self->dirty_simple &= simple_key(key);
-            int sr = PyDict_SetItem(self->dirty, key, (PyObject *)e);
-            trash_add(&t, (PyObject *)e);
-            if (sr < 0) {
-                goto done;
-            }
-        }
-    }
-    rc = 0;
-done:
-    map_unlock(self);
-    trash_empty(&t);
+    write_op op = {key, NULL, value, NULL};
+    int rc = map_write(self, swap_step, &op, e == NULL);
+    *prev = op.result;
     return rc;
 }
 
@@ -808,6 +906,38 @@ Map_swap(MapObject *self, PyObject *const *args, Py_ssize_t nargs)
     return prev != NULL ? prev : miss(self);
 }
 
+/* Go's LoadOrStore, the part under mu. */
+static int
+load_or_store_step(MapObject *self, write_op *op, spare *sp, trash *t)
+{
+    Entry *e;
+    if (snap_lookup(read_locked(self), op->key, &e) < 0) {
+        return -1;
+    }
+    if (e != NULL) {
+        if (unexpunge_locked(self, op->key, e) < 0 ||
+            entry_try_load_or_store(e, op->value, op->box, &op->result) < 0) {
+            return -1;
+        }
+        return 0;
+    }
+    if (dirty_lookup(self, op->key, &e) < 0) {
+        return -1;
+    }
+    if (e != NULL) {
+        trash_add(t, (PyObject *)e);
+        if (entry_try_load_or_store(e, op->value, op->box, &op->result) < 0) {
+            return -1;
+        }
+        miss_locked(self, t);
+        return 0;
+    }
+    if (!spare_ready_for_new_key(self, sp)) {
+        return NEED_SPARE;
+    }
+    return add_new_key_locked(self, op->key, sp, t);
+}
+
 static PyObject *
 Map_load_or_store(MapObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -823,7 +953,7 @@ Map_load_or_store(MapObject *self, PyObject *const *args, Py_ssize_t nargs)
         snap_release(snap);
         return NULL;
     }
-    if (e != NULL && (r = entry_try_load_or_store(e, value, &loaded_box)) != 0) {
+    if (e != NULL && (r = entry_try_load_or_store(e, value, NULL, &loaded_box)) != 0) {
         snap_release(snap);
         if (r < 0) {
             return NULL;
@@ -831,62 +961,16 @@ Map_load_or_store(MapObject *self, PyObject *const *args, Py_ssize_t nargs)
         return loaded_box != NULL ? loaded_box : pair(Py_NewRef(value), 0);
     }
     snap_release(snap);
-
-    trash t = {{0}, 0};
-    if (map_lock(self) < 0) {
+    write_op op = {key, value, box_new(value), NULL};
+    if (op.box == NULL) {
         return NULL;
     }
-    int rc = -1;
-    snap = read_locked(self);
-    if (snap_lookup(snap, key, &e) < 0) {
-        goto done;
-    }
-    if (e != NULL) {
-        if (unexpunge_locked(self, key, e) < 0 ||
-            entry_try_load_or_store(e, value, &loaded_box) < 0) {
-            goto done;
-        }
-    }
-    else {
-        if (dirty_lookup(self, key, &e) < 0) {
-            goto done;
-        }
-        if (e != NULL) {
-            trash_add(&t, (PyObject *)e);
-            if (entry_try_load_or_store(e, value, &loaded_box) < 0) {
-                goto done;
-            }
-            miss_locked(self, &t);
-        }
-        else {
-            if (amend_locked(self, &t) < 0) {
-                goto done;
-            }
-            PyObject *box = box_new(value);
-            if (box == NULL) {
-                goto done;
-            }
-            e = entry_new(core_state_of_type(Py_TYPE(self))->entry_type, box);
-            Py_DECREF(box);
-            if (e == NULL) {
-                goto done;
-            }
-            self->dirty_simple &= simple_key(key);
-            int sr = PyDict_SetItem(self->dirty, key, (PyObject *)e);
-            trash_add(&t, (PyObject *)e);
-            if (sr < 0) {
-                goto done;
-            }
-        }
-    }
-    rc = 0;
-done:
-    map_unlock(self);
-    trash_empty(&t);
+    int rc = map_write(self, load_or_store_step, &op, e == NULL);
+    Py_DECREF(op.box);
     if (rc < 0) {
         return NULL;
     }
-    return loaded_box != NULL ? loaded_box : pair(Py_NewRef(value), 0);
+    return op.result != NULL ? op.result : pair(Py_NewRef(value), 0);
 }
 
 static PyObject *

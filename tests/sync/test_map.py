@@ -467,3 +467,50 @@ def test_dropped_values_del_may_use_the_map():
     gc.collect()
     assert sorted(log) == [1, 2, 3, 4, 5]
     assert sorted(k[1] for k in m.keys()) == [3, 4, 5]
+
+
+@pytest.mark.parametrize("write", ["store", "swap", "load_or_store"])
+def test_finalizer_writes_while_the_map_holds_its_lock_are_not_lost(write, monkeypatch):
+    # Issue 14: the collector can run inside any allocation (3.10/3.11 collect
+    # right there), and the finalizers of unrelated cyclic garbage it runs
+    # may write to this very Map.  If that happens while this thread holds
+    # the Map's lock, the write would be re-entry (Panic) and lost; so the
+    # Map allocates nothing with its lock held.  New keys, clears and
+    # deletions keep the writes on the locked paths (new entries, a fresh
+    # dirty map, expunging).
+    m = Map()
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(u.exc_value))
+
+    class Garbage:
+        def __init__(self, i):
+            self.i = i
+            self.me = self  # a cycle: only the collector frees it
+
+        def __del__(self):
+            m.store(("fin", self.i), self.i)
+            stored.append((self.i, clears))
+
+    stored: list = []   # (i, clears before the finalizer's store)
+    clears = 0
+    op = getattr(m, write)
+    n = 3000
+    threshold = gc.get_threshold()
+    gc.set_threshold(3)  # collect every few allocations
+    try:
+        for i in range(n):
+            Garbage(i)
+            op(i, i)
+            if i % 50 == 0:
+                m.clear()
+                clears += 1
+            elif i % 7 == 0:
+                m.delete(i - 3)
+    finally:
+        gc.set_threshold(*threshold)
+    gc.collect()
+    assert unraisable == []
+    assert sorted(i for i, _ in stored) == list(range(n))
+    since_last_clear = [i for i, c in stored if c == clears]
+    assert since_last_clear
+    assert [i for i in since_last_clear if m.load(("fin", i)) != (i, True)] == []

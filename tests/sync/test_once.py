@@ -80,13 +80,13 @@ def test_once_func_reraises_same_exception_every_call() -> None:
             g()
         seen.append(info.value)
     assert calls[0] == 1
-    assert seen[0] is seen[1] is seen[2]
-    # The traceback is the original one each time: it does not grow per call.
-    depth = [len(_frames(e.__traceback__)) for e in seen]
+    assert seen[1] is seen[2] and type(seen[0]) is KeyError and seen[0].args == seen[1].args
+    # The traceback starts afresh with each call: it does not grow.
+    depth = len(_frames(seen[2].__traceback__))
     for _ in range(20):
         with pytest.raises(KeyError) as info:
             g()
-    assert len(_frames(info.value.__traceback__)) <= depth[0] + 2
+    assert len(_frames(info.value.__traceback__)) == depth
 
 
 def _frames(tb) -> list:  # type: ignore[no-untyped-def]
@@ -145,3 +145,69 @@ def test_once_values_requires_pair() -> None:
     for _ in range(2):
         with pytest.raises(TypeError, match="2-tuple"):
             get()
+
+
+class _Odd(Exception):
+    """An exception whose __init__ does not take its args back."""
+
+    def __init__(self, code: int, where: str) -> None:
+        super().__init__(f"{where}: {code}")
+        self.code = code
+
+
+def _raise_then_again(exc_factory):  # type: ignore[no-untyped-def]
+    """The first and a later exception of a once_value whose f raises."""
+    get = once_value(exc_factory)
+    out = []
+    for _ in range(2):
+        try:
+            get()
+        except BaseException as e:  # noqa: B036 - the helper re-raises anything
+            out.append(e)
+    return out
+
+
+def test_later_calls_raise_a_faithful_copy() -> None:
+    def odd() -> None:
+        raise _Odd(7, "here")
+    first, later = _raise_then_again(odd)
+    assert type(later) is _Odd and later.args == ("here: 7",) and later.code == 7
+    assert later.__traceback__ is not None and first is not later
+
+    def chained() -> None:
+        try:
+            {}["missing"]
+        except KeyError as k:
+            raise ValueError("outer") from k
+    first, later = _raise_then_again(chained)
+    assert isinstance(later, ValueError) and later.args == ("outer",)
+    assert isinstance(later.__cause__, KeyError) and later.__cause__.args == ("missing",)
+    assert later.__cause__.__traceback__ is None      # no frame of f kept through the cause
+    assert later.__suppress_context__
+
+    def oserror() -> None:
+        raise FileNotFoundError(2, "No such file or directory", "/nope")
+    first, later = _raise_then_again(oserror)
+    assert type(later) is FileNotFoundError
+    assert (later.errno, later.strerror, later.filename) == (2, "No such file or directory", "/nope")
+
+
+def test_later_calls_of_a_group_hold_no_member_tracebacks() -> None:
+    import builtins
+    group = getattr(builtins, "ExceptionGroup", None)
+    if group is None:
+        pytest.skip("ExceptionGroup is Python 3.11+")
+
+    def f() -> None:
+        errors = []
+        for i in range(2):
+            try:
+                raise KeyError(i)
+            except KeyError as e:
+                errors.append(e)
+        raise group("two", errors)
+    first, later = _raise_then_again(f)
+    assert type(later) is group and later.message == "two"
+    assert [e.args for e in later.exceptions] == [(0,), (1,)]
+    assert all(e.__traceback__ is None for e in later.exceptions)
+    assert all(e.__traceback__ is not None for e in first.exceptions)

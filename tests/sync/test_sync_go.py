@@ -54,14 +54,17 @@ def test_once_helpers_panic_every_call_f_called_once(make: str) -> None:
 
     g = {"func": once_func, "value": once_value, "values": once_values}[make](f)
     seen = []
-    for _ in range(3):
+    for i in range(3):
         with pytest.raises(ValueError, match="^x$") as info:
             g()
         seen.append(info.value)
-        tb = info.traceback
-        assert any(entry.name == "f" for entry in tb), "traceback lost f's frame"
+        # TestOnceFuncPanicTraceback: the first call's traceback reaches f.
+        into_f = any(entry.name == "f" for entry in info.traceback)
+        assert into_f == (i == 0), "only the first call runs f"
     assert len(calls) == 1
-    assert seen[0] is seen[1] is seen[2]
+    # The same value every time: later calls share one traceback-free copy.
+    assert seen[1] is seen[2]
+    assert type(seen[0]) is type(seen[1]) and seen[0].args == seen[1].args
 
 
 def test_once_helpers_concurrent_callers_share_one_call() -> None:
@@ -109,28 +112,48 @@ class _Payload:
     pass
 
 
+@pytest.mark.parametrize("panics", [False, True], ids=["returns", "panics"])
 @pytest.mark.parametrize("make", ["func", "value", "values"])
-def test_once_helpers_release_f_after_the_call(make: str) -> None:
-    # TestOnceXGC: what f holds is garbage once f has been called.
+def test_once_helpers_release_f_after_the_call(make: str, panics: bool) -> None:
+    # TestOnceXGC, "OnceFunc" ... "OnceValues panic": what f holds, in its
+    # closure or its frame, is garbage once f has been called -- also when
+    # f raised, though its exception is kept to be raised again.
     buf = _Payload()
     ref = weakref.ref(buf)
+    local_refs: list[weakref.ref] = []
 
     def build():  # type: ignore[no-untyped-def]
         b = buf
+
+        def body():  # type: ignore[no-untyped-def]
+            local = _Payload()          # held by f's frame while f runs
+            local_refs.append(weakref.ref(local))
+            if panics:
+                raise ValueError("test panic")
+            return id(b), 1
+
         if make == "func":
-            return once_func(lambda: b)
+            return once_func(body)
         if make == "value":
-            return once_value(lambda: id(b))
-        return once_values(lambda: (id(b), 1))
+            return once_value(body)
+        return once_values(body)
+
+    def call_recovering() -> None:
+        try:
+            g()
+        except ValueError:
+            assert panics
 
     g = build()
     del buf
     gc.collect()
     assert ref() is not None, "wrapped function garbage collected too early"
-    g()
+    call_recovering()
     gc.collect()
     assert ref() is None, "wrapped function should be garbage collected, but still live"
-    g()
+    assert local_refs[0]() is None, "f's frame kept alive"
+    call_recovering()
+    assert len(local_refs) == 1
 
 
 # --- WaitGroup -----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+import copy
 from threading import Lock
 from typing import Any, Callable, TypeVar
 from ._nocopy import NoCopy
@@ -52,16 +54,17 @@ def once_func(f: Callable[[], object]) -> Callable[[], None]:
     """Go's ``sync.OnceFunc``: a function that calls ``f`` only once.
 
     Concurrent calls wait for the first to finish.  If ``f`` raised, every
-    call raises that same exception again (with ``f``'s traceback).  Once
-    ``f`` has returned normally it is no longer referenced, so whatever it
-    holds can be garbage-collected.
+    call raises again, as :func:`once_value` describes.  After the first
+    call ``f`` is no longer referenced, whether it returned or raised, so
+    whatever it holds can be garbage-collected (Go's ``TestOnceXGC``).
     """
     fn: list[Any] = [f]
     del f
 
     def run() -> None:
-        fn[0]()                 # its result is discarded, not kept alive
+        f = fn[0]
         fn[0] = None
+        f()                     # its result is discarded, not kept alive
 
     get = once_value(run)
 
@@ -75,14 +78,20 @@ def once_value(f: Callable[[], T]) -> Callable[[], T]:
     """Go's ``sync.OnceValue``: a function that calls ``f`` only once and then
     returns its value on every call.
 
-    If ``f`` raised, every call raises that same exception again (each time
-    with ``f``'s original traceback, so it does not grow).  Once ``f`` has
-    returned normally it is dropped (Go: "do not keep f alive after invoking
-    it"); only its value is kept.
+    If ``f`` raises, that call raises ``f``'s exception itself, with its
+    traceback into ``f`` (as Go re-panics at once so that the first call's
+    stack reaches the origin); every later call raises one copy of it, the
+    same object each time: same type, ``args``, attributes and chained
+    causes, but no traceback into ``f``.  After the first call ``f`` is
+    dropped, returning or raising (Go: "do not keep f alive after invoking
+    it"), and the stored exception holds none of its frames, so nothing
+    ``f`` referenced is kept alive by the helper; only the value, or the
+    exception, is.
     """
     mu = Lock()
-    # state[0]: None until f has finished; then (value, exception, traceback).
-    # fn[0]: f, until it has returned normally.
+    # state[0]: None until f has finished; then (value, exception), the
+    # exception being _detached: it references no frame of f's call.
+    # fn[0]: f, until it is called.
     state: list[Any] = [None]
     fn: list[Any] = [f]
     del f
@@ -93,16 +102,18 @@ def once_value(f: Callable[[], T]) -> Callable[[], T]:
             with mu:
                 outcome = state[0]
                 if outcome is None:
+                    f = fn[0]
+                    fn[0] = None
                     try:
-                        outcome = (fn[0](), None, None)
-                        fn[0] = None
+                        state[0] = (f(), None)
                     except BaseException as e:
-                        outcome = (None, e, e.__traceback__)
-                    state[0] = outcome
-        value, exc, tb = outcome
+                        state[0] = (None, _detached(e))
+                        raise               # the first caller gets f's own traceback
+                    return state[0][0]      # type: ignore[no-any-return]
+        value, exc = outcome
         if exc is not None:
-            raise exc.with_traceback(tb)
-        return value
+            raise exc.with_traceback(None)
+        return value                        # type: ignore[no-any-return]
 
     return call
 
@@ -118,11 +129,53 @@ def once_values(f: Callable[[], tuple[T1, T2]]) -> Callable[[], tuple[T1, T2]]:
     del f
 
     def pair() -> tuple[T1, T2]:
-        result = fn[0]()
+        f = fn[0]
         fn[0] = None
+        result = f()
         if not isinstance(result, tuple) or len(result) != 2:
             raise TypeError(
                 f"once_values: f must return a 2-tuple, not {type(result).__name__}")
         return result
 
     return once_value(pair)
+
+
+_BaseExceptionGroup = getattr(builtins, "BaseExceptionGroup", None)
+
+
+def _detached(e: BaseException, depth: int = 0) -> BaseException:
+    """A copy of ``e`` that references no traceback, for the once helpers to
+    keep: type, ``args`` and attributes (``copy.copy``, the protocol
+    exceptions implement for pickling), chained ``__cause__``/``__context__``
+    and exception-group members copied the same way.  Falls back to
+    building the copy without ``__init__``; a type that refuses both is
+    kept as ``e`` itself, traceback and all."""
+    try:
+        c = _copy(e)
+    except Exception:
+        return e
+    if depth < _CHAIN_DEPTH:
+        if e.__cause__ is not None:
+            c.__cause__ = _detached(e.__cause__, depth + 1)
+        if e.__context__ is not None:
+            c.__context__ = _detached(e.__context__, depth + 1)
+    c.__suppress_context__ = e.__suppress_context__
+    return c
+
+
+_CHAIN_DEPTH = 16   # chained exceptions copied; deeper ones are dropped
+
+
+def _copy(e: BaseException) -> BaseException:
+    if _BaseExceptionGroup is not None and isinstance(e, _BaseExceptionGroup):
+        c = e.derive([_detached(x) for x in e.exceptions])
+        c.__dict__.update(e.__dict__)
+        return c  # type: ignore[no-any-return]
+    try:
+        c = copy.copy(e)
+    except Exception:   # __init__ does not take e.args back: skip it
+        c = type(e).__new__(type(e), *e.args)
+        c.__dict__.update(e.__dict__)
+    if type(c) is not type(e):
+        raise TypeError("copy changed the type")
+    return c
